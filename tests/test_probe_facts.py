@@ -1,0 +1,70 @@
+"""The probe reports the facts each generated video really has (table in ``tests/media.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.media import CASES
+from validator.facts import MediaFacts
+from validator.probe import probe
+
+
+def fact(facts: MediaFacts, key: str) -> Any:
+    if key == "alpha_pieces":
+        return {p.name for p in facts.alpha.pieces if p.has_alpha}
+    if key.startswith("video."):
+        assert facts.video is not None, "no video stream"
+        value = getattr(facts.video, key.split(".", 1)[1])
+    else:
+        value = getattr(facts, key)
+    return value.value if isinstance(value, Enum) else value
+
+
+def same(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, str) and isinstance(actual, Fraction):
+        return actual == Fraction(expected)
+    if isinstance(expected, float) or isinstance(actual, (float, Fraction)):
+        return actual is not None and abs(float(actual) - float(expected)) < 0.002
+    return bool(actual == expected)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.facts))
+def test_facts_match_the_table(name: str, media: Callable[[str], Path]) -> None:
+    facts = probe(media(name))
+    wrong = {k: (fact(facts, k), v) for k, v in CASES[name].facts.items() if not same(fact(facts, k), v)}
+    assert not wrong, f"(actual, expected) for {name}: {wrong}"
+
+
+def test_unknown_is_none_never_zero(media: Callable[[str], Path]) -> None:
+    facts = probe(media("no_audio"))
+    assert facts.audio == ()
+    assert facts.video is not None and facts.video.sample_aspect_ratio is None
+    live = probe(media("live_webm"))
+    assert live.container_duration is None  # a live-written WebM declares no duration at all
+    assert live.moov_position is None and live.fragmented is None  # MP4-only facts on a WebM
+
+
+def test_live_webm_duration_without_reading_the_whole_file(media: Callable[[str], Path]) -> None:
+    path = media("live_webm")
+    facts = probe(path)
+    assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
+    assert facts.bytes_read < path.stat().st_size / 2
+
+
+def test_bytes_read_stay_near_the_header(media: Callable[[str], Path]) -> None:
+    path = media("landscape")
+    facts = probe(path)
+    assert 0 < facts.bytes_read < path.stat().st_size
+    assert facts.size == path.stat().st_size
+
+
+def test_audio_longer_than_video_reports_the_video_duration(media: Callable[[str], Path]) -> None:
+    facts = probe(media("audio_longer"))
+    assert facts.video is not None and facts.video.duration == pytest.approx(290.0, abs=0.002)
+    assert facts.container_duration is not None and facts.container_duration > 300

@@ -1,0 +1,5 @@
+"""``python -m validator``: the same command line as ``avatar-preflight``."""
+
+from cli import main
+
+main()

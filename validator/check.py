@@ -1,0 +1,81 @@
+"""Check files: probe, then judge. The library's main entry points."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from validator.errors import ProbeError
+from validator.findings import BatchReport, FileReport
+from validator.profile import Profile
+from validator.rules import checks
+
+
+def check_file(
+    path: str | os.PathLike[str],
+    transparent: bool | None = None,
+    *,
+    profile: Profile | None = None,
+    deep: bool = False,
+) -> FileReport:
+    """Probe ``path`` and judge it. Never raises for a bad file: that is a finding.
+
+    ``transparent`` is the declared flag (``None`` for auto: send what the evidence says).
+    """
+    from validator.probe import probe
+
+    profile = profile or Profile()
+    name = os.fspath(path)
+    try:
+        facts = probe(name, deep_frames=profile.deep_frames if deep else 0, opaque_alpha=profile.opaque_alpha)
+    except ProbeError as exc:
+        return FileReport(
+            name,
+            None,
+            checks.unreadable(name, exc.reason, truncated=exc.truncated, profile=profile),
+            transparent,
+        )
+    except OSError as exc:
+        reason = f"cannot read the file: {exc.strerror or exc}"
+        fix = "Check the path and that you may read the file."
+        return FileReport(
+            name,
+            None,
+            checks.unreadable(name, reason, truncated=False, profile=profile, fix=fix),
+            transparent,
+        )
+    findings = checks.evaluate(facts, profile, transparent)
+    return FileReport(name, facts, findings, transparent, checks.conform_command(facts, profile))
+
+
+def check_files(
+    paths: Sequence[str],
+    transparent: bool | None = None,
+    *,
+    profile: Profile | None = None,
+    deep: bool = False,
+    strict: bool = False,
+    jobs: int | None = None,
+    on_done: Callable[[FileReport], None] | None = None,
+) -> BatchReport:
+    """Check many files in parallel; results come back in input order.
+
+    FFmpeg releases the GIL while it parses and decodes, so threads overlap the real work without
+    paying a process start-up per worker.
+    """
+    profile = profile or Profile()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
+
+    def one(path: str) -> FileReport:
+        report = check_file(path, transparent, profile=profile, deep=deep)
+        if on_done is not None:
+            on_done(report)
+        return report
+
+    if workers == 1:
+        reports = [one(p) for p in paths]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(one, paths))
+    return BatchReport(tuple(reports), profile.name, strict)

@@ -1,0 +1,29 @@
+"""The library's one exception hierarchy.
+
+A file that cannot be read is *not* an exception at the API surface: it becomes a finding. These are
+raised for problems with the tool's inputs (usage, configuration) or its environment, and for the
+probe's internal signalling between a failed open and the finding that reports it.
+"""
+
+from __future__ import annotations
+
+
+class PreflightError(Exception):
+    """Root of every error the library raises on purpose."""
+
+
+class UsageError(PreflightError):
+    """The caller asked for something that cannot be done (bad path, bad option value)."""
+
+
+class ProfileError(PreflightError):
+    """A profile file is missing, unreadable or invalid."""
+
+
+class ProbeError(PreflightError):
+    """A file could not be probed. Carries a short reason people can read."""
+
+    def __init__(self, reason: str, *, truncated: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.truncated = truncated

@@ -1,0 +1,76 @@
+"""JSON output. ``schema_version`` changes only when a field changes meaning or disappears."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+from validator.findings import BatchReport, FileReport, Verdict
+
+SCHEMA_VERSION = 1
+
+
+def plain(value: Any) -> Any:
+    """Facts as JSON values: enums by value, rationals as numbers, dataclasses as objects."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Fraction):
+        return round(float(value), 6)
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+        for prop in ("display_width", "display_height", "transparent"):
+            if hasattr(type(value), prop):
+                out[prop] = plain(getattr(value, prop))
+        return out
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def file_entry(report: FileReport, strict: bool) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "verdict": report.verdict.value,
+        "passed": not report.failed(strict),
+        "transparent": report.transparent,
+        "declared_transparent": report.declared_transparent,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "expected": f.expected,
+                "actual": f.actual,
+                "fix": f.fix,
+            }
+            for f in report.findings
+        ],
+        "conform": report.conform,
+        "facts": plain(report.facts) if report.facts else None,
+    }
+
+
+def document(report: BatchReport) -> dict[str, Any]:
+    from validator import __version__
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "avatar-preflight", "version": __version__},
+        "profile": report.profile,
+        "strict": report.strict,
+        "passed": not report.failed,
+        "summary": {
+            "files": len(report.files),
+            "pass": report.count(Verdict.PASS),
+            "warn": report.count(Verdict.WARN),
+            "fail": report.count(Verdict.FAIL),
+        },
+        "files": [file_entry(f, report.strict) for f in report.files],
+    }
+
+
+def render(report: BatchReport) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,52 @@
+"""JUnit XML: each file is a test case; a failing file carries a ``<failure>`` listing its findings."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from validator.findings import BatchReport, FileReport, Finding
+
+
+def _line(f: Finding) -> str:
+    text = f"[{f.severity.value}] {f.rule}: {f.message}"
+    return text + (f"\n    fix: {f.fix}" if f.fix else "")
+
+
+def _case(report: FileReport, suite: ET.Element, strict: bool, profile: str) -> None:
+    case = ET.SubElement(suite, "testcase", {"classname": f"avatar-preflight.{profile}", "name": report.path})
+    failing = report.failed(strict)
+    counted = (report.findings if strict else report.errors) if failing else ()
+    if counted:
+        failure = ET.SubElement(case, "failure", {"type": counted[0].rule, "message": counted[0].message})
+        failure.text = "\n".join(_line(f) for f in counted)
+    rest = [f for f in report.findings if f not in counted]
+    if rest:
+        ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest)
+
+
+def render(report: BatchReport) -> str:
+    failures = sum(1 for f in report.files if f.failed(report.strict))
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "avatar-preflight",
+            "tests": str(len(report.files)),
+            "failures": str(failures),
+            "errors": "0",
+        },
+    )
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        {
+            "name": f"avatar-preflight.{report.profile}",
+            "tests": str(len(report.files)),
+            "failures": str(failures),
+            "errors": "0",
+            "skipped": "0",
+        },
+    )
+    for file_report in report.files:
+        _case(file_report, suite, report.strict, report.profile)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

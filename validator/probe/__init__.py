@@ -1,0 +1,221 @@
+"""Turn one file into :class:`~validator.facts.MediaFacts`, reading only what it must.
+
+Order of work: sniff the first bytes (container identity by content), let FFmpeg open the file through
+a caching reader (headers, and the first packet of each stream), then walk the MP4 boxes or EBML
+elements from the same cache for what FFmpeg does not say. Every PyAV failure becomes one
+:class:`~validator.errors.ProbeError`; ``OSError`` keeps its type.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import struct
+from dataclasses import replace
+from fractions import Fraction
+from typing import Any
+
+from validator.errors import ProbeError
+from validator.facts import (
+    AlphaEvidence,
+    DurationSource,
+    MediaFacts,
+    MoovPosition,
+    VideoStreamFacts,
+)
+from validator.probe import ebml, isobmff, streams
+from validator.probe.reader import CachingReader, FileSource, Source
+
+__all__ = ["probe", "probe_source"]
+
+SNIFF_BYTES = 64
+
+
+def probe(path: str | os.PathLike[str], *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:
+    """Probe a local file. ``deep_frames`` > 0 also decodes that many frames to measure the alpha."""
+    source = FileSource(path)
+    return probe_source(source, os.fspath(path), deep_frames=deep_frames, opaque_alpha=opaque_alpha)
+
+
+def probe_source(source: Source, name: str, *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:
+    """Probe any random-access :class:`Source` (a local file, a remote object)."""
+    reader = CachingReader(source)
+    try:
+        return _probe(reader, name, deep_frames, opaque_alpha)
+    finally:
+        reader.release()
+
+
+def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int) -> MediaFacts:
+    if reader.size == 0:
+        raise ProbeError("the file is empty (0 bytes)")
+    head = reader.read_at(0, SNIFF_BYTES)
+    try:
+        container = _open(reader)
+    except ProbeError as exc:
+        if _looks_truncated(reader, head):
+            raise ProbeError(f"the file is truncated ({exc.reason})", truncated=True) from exc
+        raise
+    try:
+        facts = _facts(reader, container, name, head)
+        if deep_frames > 0 and facts.video is not None:
+            from validator.probe.deep import sample_alpha
+
+            deep = sample_alpha(container, facts, frames=deep_frames, opaque_alpha=opaque_alpha)
+            facts = replace(facts, alpha=replace(facts.alpha, deep=deep))
+    finally:
+        container.close()
+    return replace(facts, bytes_read=reader.bytes_fetched)
+
+
+def _open(reader: CachingReader) -> Any:
+    import av
+
+    try:
+        return av.open(reader, mode="r", metadata_errors="replace")
+    except av.FFmpegError as exc:
+        raise ProbeError(_reason(exc)) from exc
+    except (ValueError, TypeError, RuntimeError, UnicodeError) as exc:
+        raise ProbeError(f"the file could not be opened as media ({exc})") from exc
+
+
+def _looks_truncated(reader: CachingReader, head: bytes) -> bool:
+    """A file that starts like MP4/MOV or Matroska but whose structure runs past its end."""
+    if isobmff.sniff_ftyp(head) is not None or isobmff.looks_like_quicktime(head):
+        return isobmff.walk(reader).truncated
+    if ebml.is_ebml(head):
+        return ebml.parse_head(reader).truncated
+    return False
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return f"not readable as video: {text}"
+
+
+def _facts(reader: CachingReader, container: Any, name: str, head: bytes) -> MediaFacts:
+    fmt = container.format.name
+    matroska = ebml.is_ebml(head)
+    iso = "mp4" in fmt.split(",") or "mov" in fmt.split(",")
+    video_streams = [s for s in container.streams.video if not streams.is_cover_art(s)]
+    audio = tuple(streams.audio_facts(s) for s in container.streams.audio)
+    container_duration = container.duration / 1_000_000 if container.duration else None
+
+    brand: str | None = None
+    identity: str | None = None
+    moov: MoovPosition | None = None
+    fragmented: bool | None = None
+    truncated = False
+    rotation: int | None = None
+    layout: ebml.EbmlLayout | None = None
+    if iso:
+        iso_layout = isobmff.walk(reader)
+        brand = iso_layout.major_brand
+        identity = isobmff.container_name(brand, iso_layout.compatible_brands) or fmt
+        moov, fragmented, truncated = iso_layout.moov_position, iso_layout.fragmented, iso_layout.truncated
+        rotation = iso_layout.rotation
+    elif matroska:
+        layout = ebml.parse_head(reader)
+        brand = layout.doctype
+        identity = layout.doctype if layout.doctype in ("webm", "matroska") else fmt
+        truncated = layout.truncated
+    else:
+        identity = fmt
+
+    video = None
+    if video_streams:
+        video = _video_facts(reader, video_streams[0], layout, rotation, container_duration)
+    alpha = AlphaEvidence(
+        streams.alpha_pieces(
+            video.pix_fmt if video else None,
+            video_streams[0].metadata if video_streams else None,
+            matroska=matroska,
+        )
+        if video
+        else ()
+    )
+    return MediaFacts(
+        path=name,
+        size=reader.size,
+        container=identity,
+        format_name=fmt,
+        brand=brand,
+        video=video,
+        video_stream_count=len(video_streams),
+        audio=audio,
+        container_duration=container_duration,
+        moov_position=moov,
+        fragmented=fragmented,
+        truncated=truncated,
+        alpha=alpha,
+        bytes_read=reader.bytes_fetched,
+    )
+
+
+def _video_facts(
+    reader: CachingReader,
+    stream: Any,
+    layout: ebml.EbmlLayout | None,
+    rotation: int | None,
+    container_duration: float | None,
+) -> VideoStreamFacts:
+    cc = stream.codec_context
+    pix_fmt = getattr(cc, "pix_fmt", None) or None
+    depth, _ = streams.pix_fmt_facts(pix_fmt)
+    average = streams.fraction(stream.average_rate)
+    nominal = streams.fraction(getattr(stream, "base_rate", None)) or streams.fraction(
+        getattr(stream, "guessed_rate", None)
+    )
+    duration, source = streams.video_duration(stream, matroska=layout is not None)
+    if duration is None and layout is not None:
+        rate = average or nominal
+        frame_ns = int(1e9 / rate) if rate else None
+        duration = ebml.video_duration_from_tail(reader, layout, frame_ns)
+        source = DurationSource.LAST_BLOCK if duration else None
+    if duration is None and container_duration:
+        duration, source = container_duration, DurationSource.CONTAINER
+    if rotation is None:
+        rotation = _side_data_rotation(cc)
+    frames = int(stream.frames) if stream.frames else None
+    if average is None and frames and duration:
+        average = _rate_from(frames, duration)
+    return VideoStreamFacts(
+        index=stream.index,
+        codec=getattr(cc, "name", None),
+        profile=getattr(cc, "profile", None) or None,
+        width=cc.width or None,
+        height=cc.height or None,
+        rotation=rotation or 0,
+        sample_aspect_ratio=streams.fraction(cc.sample_aspect_ratio),
+        average_rate=average,
+        nominal_rate=nominal,
+        pix_fmt=pix_fmt,
+        bit_depth=depth,
+        duration=duration,
+        duration_source=source,
+        frames=frames,
+    )
+
+
+def _rate_from(frames: int, seconds: float) -> Fraction:
+    return Fraction(frames) / Fraction(seconds).limit_denominator(1_000_000)
+
+
+def _side_data_rotation(cc: Any) -> int | None:
+    """PyAV 19 exposes the display matrix without decoding; PyAV 18 does not (None)."""
+    side = getattr(cc, "coded_side_data", None)
+    if side is None:
+        return None
+    try:
+        matrix = side.get("display_matrix")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if matrix is None:
+        return None
+    raw = bytes(matrix)
+    if len(raw) < 8:
+        return None
+    a, b = struct.unpack("<ii", raw[:8])
+    if a == 0 and b == 0:
+        return None
+    return round(math.degrees(math.atan2(b, a)) / 90.0) % 4 * 90

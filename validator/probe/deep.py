@@ -1,0 +1,98 @@
+"""``--deep``: decode a few evenly spaced frames and measure the alpha plane.
+
+"Has an alpha channel" and "is transparent" differ: a ProRes 4444 export can carry an alpha plane that
+is opaque everywhere. FFmpeg's native VP8/VP9 decoders drop the alpha layer, so those are decoded with
+libvpx, fed from the demuxer, which returns yuva420p frames.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validator.errors import ProbeError
+from validator.facts import DeepAlpha, MediaFacts
+
+_PLANAR_ALPHA = {"yuva420p", "yuva422p", "yuva444p"}
+_LIBVPX = {"vp9": "libvpx-vp9", "vp8": "libvpx"}
+_MAX_PACKETS_PER_SAMPLE = 600  # a GOP longer than this is not worth decoding for a sample
+
+
+def sample_alpha(container: Any, facts: MediaFacts, *, frames: int, opaque_alpha: int) -> DeepAlpha:
+    """Decode ``frames`` frames spread over the video and count pixels below ``opaque_alpha``."""
+    import av
+
+    video = facts.video
+    assert video is not None
+    stream = next(s for s in container.streams if s.index == video.index)
+    libvpx = (
+        _LIBVPX.get(video.codec or "")
+        if any(p.name == "matroska_alpha_mode" and p.has_alpha for p in facts.alpha.pieces)
+        else None
+    )
+    duration = video.duration or 0.0
+    targets = [duration * (i + 0.5) / frames for i in range(frames)] if duration else [0.0]
+    opaque = bytes(range(opaque_alpha, 256))
+    sampled = transparent = total = 0
+    lowest: int | None = None
+    alpha_seen = False
+    try:
+        for seconds in targets:
+            frame = _frame_at(container, stream, seconds, libvpx)
+            if frame is None:
+                continue
+            sampled += 1
+            plane = _alpha_bytes(frame)
+            if plane is None:
+                continue
+            alpha_seen = True
+            total += len(plane)
+            transparent += len(plane.translate(None, opaque))
+            low = min(plane[::16]) if plane else None
+            if low is not None:
+                lowest = low if lowest is None else min(lowest, low)
+    except av.FFmpegError as exc:
+        raise ProbeError(f"frames could not be decoded: {exc}") from exc
+    share = transparent / total if alpha_seen and total else None
+    return DeepAlpha(sampled, alpha_seen, share, lowest if alpha_seen else None)
+
+
+def _frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -> Any:
+    import av
+
+    if seconds > 0 and stream.time_base:
+        try:
+            container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        except av.FFmpegError:
+            container.seek(0)
+    if libvpx is None:
+        for frame in container.decode(stream):
+            return frame
+        return None
+    decoder: Any = av.codec.CodecContext.create(libvpx, "r")
+    for count, packet in enumerate(container.demux(stream)):
+        if count >= _MAX_PACKETS_PER_SAMPLE:
+            break
+        if packet.size == 0:
+            continue
+        for frame in decoder.decode(packet):
+            return frame
+    for frame in decoder.decode(None):
+        return frame
+    return None
+
+
+def _alpha_bytes(frame: Any) -> bytes | None:
+    """The alpha plane as one 8-bit byte per pixel, without line padding; ``None`` without alpha."""
+    import av
+
+    fmt = frame.format
+    if not any(c.is_alpha for c in av.VideoFormat(fmt.name).components):
+        return None
+    if fmt.name not in _PLANAR_ALPHA:
+        frame = frame.reformat(format="yuva420p")
+    plane = frame.planes[3]
+    width, height, line = plane.width, plane.height, plane.line_size
+    raw = memoryview(plane)
+    if line == width:
+        return bytes(raw[: width * height])
+    return b"".join(raw[row * line : row * line + width] for row in range(height))

@@ -1,0 +1,273 @@
+"""Matroska/WebM facts FFmpeg does not expose: the EBML DocType, truncation, and the video track's
+real duration when the file carries none (a live-written WebM).
+
+The duration comes from the last Cluster near the end of the file: its Timestamp plus the largest
+relative timestamp of the video track's blocks, plus one frame. Only the tail is read, never the
+middle of the file.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from validator.probe.reader import CachingReader
+
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+ID_DOCTYPE = 0x4282
+ID_SEGMENT = 0x18538067
+ID_INFO = 0x1549A966
+ID_TIMESTAMP_SCALE = 0x2AD7B1
+ID_DURATION = 0x4489
+ID_TRACKS = 0x1654AE6B
+ID_TRACK_ENTRY = 0xAE
+ID_TRACK_NUMBER = 0xD7
+ID_TRACK_TYPE = 0x83
+ID_DEFAULT_DURATION = 0x23E383
+ID_CLUSTER = 0x1F43B675
+ID_CLUSTER_TIMESTAMP = 0xE7
+ID_SIMPLE_BLOCK = 0xA3
+ID_BLOCK_GROUP = 0xA0
+ID_BLOCK = 0xA1
+ID_BLOCK_DURATION = 0x9B
+CLUSTER_MAGIC = b"\x1f\x43\xb6\x75"
+TRACK_TYPE_VIDEO = 1
+
+HEAD_BYTES = 64 * 1024
+TAIL_BYTES = 192 * 1024
+MAX_ELEMENTS = 100_000
+MAX_HEADER_ELEMENT = 1 << 20  # Info and Tracks are a few hundred bytes; larger claims are hostile
+
+
+@dataclass(frozen=True)
+class EbmlLayout:
+    """What the EBML head and segment header say."""
+
+    doctype: str | None
+    truncated: bool
+    timestamp_scale: int
+    """Nanoseconds per timestamp tick (default 1,000,000)."""
+    has_duration: bool
+    video_track: int | None
+    video_default_duration_ns: int | None
+    first_cluster: int | None
+    """Absolute offset of the first Cluster, when seen in the head."""
+
+
+def read_vint(data: bytes, pos: int, *, keep_marker: bool = False) -> tuple[int, int] | None:
+    """An EBML variable-size integer at ``pos``: (value, length); all-ones sizes become -1."""
+    if pos >= len(data):
+        return None
+    first = data[pos]
+    if first == 0:
+        return None
+    length = 1
+    mask = 0x80
+    while not first & mask:
+        mask >>= 1
+        length += 1
+    if pos + length > len(data):
+        return None
+    value = first if keep_marker else first & (mask - 1)
+    for b in data[pos + 1 : pos + length]:
+        value = (value << 8) | b
+    if not keep_marker and value == (1 << (7 * length)) - 1:
+        return -1, length  # unknown size
+    return value, length
+
+
+def _element(data: bytes, pos: int) -> tuple[int, int, int] | None:
+    """(id, size, header_length) of the element at ``pos``; size -1 when unknown."""
+    eid = read_vint(data, pos, keep_marker=True)
+    if eid is None:
+        return None
+    size = read_vint(data, pos + eid[1])
+    if size is None:
+        return None
+    return eid[0], size[0], eid[1] + size[1]
+
+
+def _uint(payload: bytes) -> int:
+    return int.from_bytes(payload, "big") if payload else 0
+
+
+def is_ebml(head: bytes) -> bool:
+    return head[:4] == EBML_MAGIC
+
+
+def parse_head(reader: CachingReader) -> EbmlLayout:
+    """Read the EBML header, Segment Info and Tracks from the start of the file."""
+    data = reader.read_at(0, HEAD_BYTES)
+    doctype: str | None = None
+    head = _element(data, 0)
+    if head is None:
+        return EbmlLayout(None, True, 1_000_000, False, None, None, None)
+    _, head_size, hlen = head
+    pos = hlen
+    end = hlen + head_size
+    while pos < min(end, len(data)):
+        el = _element(data, pos)
+        if el is None:
+            break
+        eid, size, elen = el
+        if eid == ID_DOCTYPE:
+            doctype = data[pos + elen : pos + elen + size].rstrip(b"\0").decode("ascii", "replace")
+        pos += elen + max(size, 0)
+    pos = end
+    seg = _element(data, pos)
+    truncated = False
+    scale, has_duration = 1_000_000, False
+    track: int | None = None
+    default_ns: int | None = None
+    first_cluster: int | None = None
+    if seg is None or seg[0] != ID_SEGMENT:
+        return EbmlLayout(doctype, reader.size <= pos + 4, scale, False, None, None, None)
+    _, seg_size, slen = seg
+    seg_start = pos + slen
+    if seg_size >= 0 and seg_start + seg_size > reader.size:
+        truncated = True
+    pos = seg_start
+    count = 0
+    while count < 64 and pos < reader.size:
+        count += 1
+        el = _element(reader.read_at(pos, 16), 0)
+        if el is None:
+            break
+        eid, size, elen = el
+        if eid == ID_CLUSTER:
+            first_cluster = pos
+            break
+        if size < 0:
+            break
+        if eid in (ID_INFO, ID_TRACKS) and size <= MAX_HEADER_ELEMENT:
+            body = reader.read_at(pos + elen, size)
+            if eid == ID_INFO:
+                scale, has_duration = _parse_info(body)
+            else:
+                track, default_ns = _parse_tracks(body)
+        pos += elen + size
+    return EbmlLayout(doctype, truncated, scale, has_duration, track, default_ns, first_cluster)
+
+
+def _parse_info(body: bytes) -> tuple[int, bool]:
+    scale, has_duration = 1_000_000, False
+    for eid, payload in _iter(body):
+        if eid == ID_TIMESTAMP_SCALE:
+            scale = _uint(payload) or 1_000_000
+        elif eid == ID_DURATION:
+            has_duration = True
+    return scale, has_duration
+
+
+def _parse_tracks(body: bytes) -> tuple[int | None, int | None]:
+    for eid, payload in _iter(body):
+        if eid != ID_TRACK_ENTRY:
+            continue
+        number: int | None = None
+        kind: int | None = None
+        default_ns: int | None = None
+        for cid, cpayload in _iter(payload):
+            if cid == ID_TRACK_NUMBER:
+                number = _uint(cpayload)
+            elif cid == ID_TRACK_TYPE:
+                kind = _uint(cpayload)
+            elif cid == ID_DEFAULT_DURATION:
+                default_ns = _uint(cpayload) or None
+        if kind == TRACK_TYPE_VIDEO and number is not None:
+            return number, default_ns
+    return None, None
+
+
+def _iter(body: bytes) -> list[tuple[int, bytes]]:
+    out: list[tuple[int, bytes]] = []
+    pos = 0
+    while pos < len(body) and len(out) < MAX_ELEMENTS:
+        el = _element(body, pos)
+        if el is None or el[1] < 0:
+            break
+        eid, size, elen = el
+        out.append((eid, body[pos + elen : pos + elen + size]))
+        pos += elen + size
+    return out
+
+
+def _cluster_blocks(data: bytes, pos: int, track: int) -> tuple[int, int | None] | None:
+    """(cluster timestamp, largest relative block timestamp of ``track`` or None) at ``pos``."""
+    el = _element(data, pos)
+    if el is None or el[0] != ID_CLUSTER:
+        return None
+    _, size, elen = el
+    end = len(data) if size < 0 else min(len(data), pos + elen + size)
+    cur = pos + elen
+    cluster_ts: int | None = None
+    best: int | None = None
+    count = 0
+    while cur < end and count < MAX_ELEMENTS:
+        count += 1
+        child = _element(data, cur)
+        if child is None:
+            break
+        cid, csize, clen = child
+        if cid == ID_CLUSTER:
+            break  # an unknown-size cluster ends where the next begins
+        if csize < 0 or cur + clen + csize > end:
+            break  # cut short: a truncated tail
+        payload = data[cur + clen : cur + clen + csize]
+        if cid == ID_CLUSTER_TIMESTAMP:
+            cluster_ts = _uint(payload)
+        elif cid == ID_SIMPLE_BLOCK:
+            best = _max_rel(best, _block_rel(payload, track))
+        elif cid == ID_BLOCK_GROUP:
+            for gid, gpayload in _iter(payload):
+                if gid == ID_BLOCK:
+                    best = _max_rel(best, _block_rel(gpayload, track))
+        cur += clen + csize
+    if cluster_ts is None:
+        return None
+    return cluster_ts, best
+
+
+def _max_rel(best: int | None, rel: int | None) -> int | None:
+    if rel is None:
+        return best
+    return rel if best is None else max(best, rel)
+
+
+def _block_rel(payload: bytes, track: int) -> int | None:
+    number = read_vint(payload, 0)
+    if number is None or number[0] != track or len(payload) < number[1] + 2:
+        return None
+    return int(struct.unpack(">h", payload[number[1] : number[1] + 2])[0])
+
+
+def first_cluster_ticks(reader: CachingReader, layout: EbmlLayout) -> int | None:
+    """Timestamp (in ticks) of the first cluster, where the video starts."""
+    if layout.first_cluster is None or layout.video_track is None:
+        return None
+    header = reader.read_at(layout.first_cluster, 64)
+    found = _cluster_blocks(header, 0, layout.video_track)
+    return found[0] if found is not None else None
+
+
+def video_duration_from_tail(reader: CachingReader, layout: EbmlLayout, frame_ns: int | None) -> float | None:
+    """Seconds from the first video block to the end of the last one, read from the file's tail.
+
+    ``frame_ns`` is one frame's length when the track's DefaultDuration is absent.
+    """
+    if layout.video_track is None:
+        return None
+    start_ticks = first_cluster_ticks(reader, layout) or 0
+    tail_at = max(0, reader.size - TAIL_BYTES)
+    tail = reader.read_uncached(tail_at, TAIL_BYTES)
+    pos = len(tail)
+    while True:
+        pos = tail.rfind(CLUSTER_MAGIC, 0, pos)
+        if pos < 0:
+            return None
+        found = _cluster_blocks(tail, pos, layout.video_track)
+        rel = found[1] if found is not None else None
+        if found is not None and rel is not None:
+            last_ticks = found[0] + rel
+            frame = layout.video_default_duration_ns or frame_ns or 0
+            end_ns = (last_ticks - start_ticks) * layout.timestamp_scale + frame
+            return end_ns / 1e9

@@ -1,0 +1,141 @@
+"""A block-caching, byte-counting reader that FFmpeg and our own box parsers share.
+
+FFmpeg reads the index (``moov``, EBML head) through this object, and our parsers then walk the same
+structures from the cache instead of reading the file twice. ``bytes_fetched`` is what actually came
+from the source: the probe's "bytes read" figure. The source is anything with ``size`` and
+``read_at``: a local file here, an HTTP Range reader for remote files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Protocol
+
+AVSEEK_SIZE = 0x10000
+"""FFmpeg's "tell me the size" seek flag, passed through PyAV's file-object bridge."""
+
+BLOCK = 64 * 1024
+MAX_CACHED_BLOCKS = 512  # 32 MiB: more than any index we read, bounded for hostile files
+
+
+class Source(Protocol):
+    """Random access to the bytes of one file."""
+
+    size: int
+
+    def read_at(self, offset: int, length: int) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class FileSource:
+    """A local file, read with ``pread`` so concurrent readers never share a file position."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            self.size = os.fstat(self._fd).st_size
+        except OSError:
+            os.close(self._fd)
+            raise
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        return os.pread(self._fd, length, offset)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class CachingReader:
+    """File-like view of a :class:`Source` with a block cache and a fetched-bytes counter."""
+
+    def __init__(self, source: Source, block: int = BLOCK) -> None:
+        self.source = source
+        self.size = source.size
+        self.block = block
+        self.bytes_fetched = 0
+        self.fetches = 0
+        self._pos = 0
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+
+    # -- random access for our own parsers -------------------------------------------------------
+    def read_at(self, offset: int, length: int) -> bytes:
+        """Up to ``length`` bytes at ``offset`` (fewer at end of file)."""
+        if offset < 0 or length <= 0 or offset >= self.size:
+            return b""
+        end = min(offset + length, self.size)
+        first, last = offset // self.block, (end - 1) // self.block
+        if first == last:
+            data = self._block(first)
+            start = offset - first * self.block
+            return data[start : start + (end - offset)]
+        parts = [self._block(i) for i in range(first, last + 1)]
+        joined = b"".join(parts)
+        start = offset - first * self.block
+        return joined[start : start + (end - offset)]
+
+    def read_uncached(self, offset: int, length: int) -> bytes:
+        """Read without filling the cache: for a one-off look near the end of a file."""
+        if offset < 0 or length <= 0 or offset >= self.size:
+            return b""
+        length = min(length, self.size - offset)
+        data = self.source.read_at(offset, length)
+        self.bytes_fetched += len(data)
+        self.fetches += 1
+        return data
+
+    def _block(self, index: int) -> bytes:
+        data = self._cache.get(index)
+        if data is not None:
+            self._cache.move_to_end(index)
+            return data
+        data = self.source.read_at(index * self.block, self.block)
+        self.bytes_fetched += len(data)
+        self.fetches += 1
+        self._cache[index] = data
+        if len(self._cache) > MAX_CACHED_BLOCKS:
+            self._cache.popitem(last=False)
+        return data
+
+    # -- the file protocol PyAV uses ----------------------------------------------------------------
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = self.size - self._pos
+        data = self.read_at(self._pos, n)
+        self._pos += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence & AVSEEK_SIZE:
+            return self.size
+        if whence == os.SEEK_SET:
+            self._pos = offset
+        elif whence == os.SEEK_CUR:
+            self._pos += offset
+        elif whence == os.SEEK_END:
+            self._pos = self.size + offset
+        else:
+            raise OSError(f"unsupported seek whence {whence}")
+        if self._pos < 0:
+            self._pos = 0
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Called by PyAV when its container closes: keep the cache, our parsers still need it."""
+
+    def release(self) -> None:
+        """Close the source and drop the cache."""
+        self.source.close()
+        self._cache.clear()

@@ -1,0 +1,109 @@
+"""Stream facts from an open PyAV container: the only module that reads PyAV's stream objects."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from validator.facts import AlphaPiece, AudioStreamFacts, DurationSource
+
+_TAG_DURATION = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+
+
+def fraction(value: Any) -> Fraction | None:
+    """A positive rational from PyAV, or ``None`` for missing, zero or nonsense."""
+    if value is None:
+        return None
+    try:
+        frac = Fraction(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return frac if frac > 0 else None
+
+
+def is_cover_art(stream: Any) -> bool:
+    """Attached pictures (album art) are video streams that are not the video."""
+    disposition = getattr(stream, "disposition", None)
+    try:
+        return bool(disposition is not None and int(disposition) & 0x400)  # AV_DISPOSITION_ATTACHED_PIC
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_tag_duration(text: str | None) -> float | None:
+    """Matroska ``DURATION`` tags look like ``00:05:00.000000000``."""
+    if not text:
+        return None
+    m = _TAG_DURATION.match(text.strip())
+    if not m:
+        return None
+    hours, minutes, seconds = int(m.group(1)), int(m.group(2)), float(m.group(3))
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def tag(metadata: Any, name: str) -> str | None:
+    """A metadata value by case-insensitive name (remuxers write ``ALPHA_MODE`` or ``alpha_mode``)."""
+    if not metadata:
+        return None
+    for key, value in dict(metadata).items():
+        if str(key).lower() == name.lower():
+            return str(value)
+    return None
+
+
+def stream_duration(stream: Any) -> float | None:
+    """The stream's own duration from the container index, in seconds."""
+    if stream.duration is None or stream.time_base is None:
+        return None
+    seconds = float(stream.duration * stream.time_base)
+    return seconds if seconds > 0 else None
+
+
+def video_duration(stream: Any, *, matroska: bool) -> tuple[float | None, DurationSource | None]:
+    """Duration from the stream itself: the index for MP4/MOV, the DURATION tag for Matroska."""
+    if matroska:
+        from_tag = parse_tag_duration(tag(stream.metadata, "DURATION"))
+        if from_tag:
+            return from_tag, DurationSource.STREAM_TAG
+    seconds = stream_duration(stream)
+    if seconds:
+        return seconds, DurationSource.STREAM
+    return None, None
+
+
+def pix_fmt_facts(pix_fmt: str | None) -> tuple[int | None, bool | None]:
+    """(bit depth, has alpha component) of a pixel format name; ``None`` where unknown."""
+    if not pix_fmt:
+        return None, None
+    import av
+
+    try:
+        fmt = av.VideoFormat(pix_fmt)
+    except (ValueError, TypeError):
+        return None, None
+    comps = list(fmt.components)
+    if not comps:
+        return None, None
+    depth = max(c.bits for c in comps) or None
+    return depth, any(c.is_alpha for c in comps)
+
+
+def alpha_pieces(pix_fmt: str | None, metadata: Any, *, matroska: bool) -> tuple[AlphaPiece, ...]:
+    """The header-level alpha evidence: the pixel format, and Matroska's AlphaMode."""
+    pieces: list[AlphaPiece] = []
+    _, fmt_alpha = pix_fmt_facts(pix_fmt)
+    if fmt_alpha is not None:
+        detail = f"pix_fmt {pix_fmt} {'has' if fmt_alpha else 'has no'} alpha component"
+        pieces.append(AlphaPiece("pix_fmt", fmt_alpha, detail))
+    if matroska:
+        mode = tag(metadata, "alpha_mode")
+        if mode is not None:
+            on = mode.strip() == "1"
+            pieces.append(AlphaPiece("matroska_alpha_mode", on, f"alpha_mode={mode.strip()}"))
+    return tuple(pieces)
+
+
+def audio_facts(stream: Any) -> AudioStreamFacts:
+    codec = getattr(stream.codec_context, "name", None)
+    return AudioStreamFacts(stream.index, codec, stream_duration(stream))

@@ -1,0 +1,181 @@
+"""Profiles are data: the thresholds and severities the rules judge against.
+
+The default profile, ``ice-avatar-training``, encodes the rules of ICE's UpdateAvatarTrainingJob. A
+TOML file (``--profile FILE``, ``avatar-preflight.toml``) or ``[tool.avatar-preflight]`` in
+``pyproject.toml`` overrides any field; keys may use ``-`` or ``_``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from validator.errors import ProfileError
+from validator.findings import Severity
+from validator.rules.catalog import RULES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_NAME = "ice-avatar-training"
+PROFILE_FILE = "avatar-preflight.toml"
+# Keys [tool.avatar-preflight] may hold that are settings of other commands, not of the profile.
+NON_PROFILE_KEYS = frozenset({"region", "endpoint", "bucket", "prefix", "oss_endpoint", "profile_name"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a training video must be. Frozen and validated on construction."""
+
+    name: str = DEFAULT_NAME
+    containers: tuple[str, ...] = ("mp4", "mov", "webm")
+    """Accepted containers, identified by content."""
+    min_duration: float = 300.0
+    """Shortest accepted video stream, seconds (inclusive)."""
+    max_duration: float = 900.0
+    """Longest accepted video stream, seconds (inclusive)."""
+    resolutions: tuple[tuple[int, int], ...] = ((1920, 1080), (1080, 1920))
+    """Accepted displayed sizes, width x height."""
+    min_frame_rate: float = 25.0
+    """Below this average frame rate, warn."""
+    variable_rate_tolerance: float = 0.01
+    """Relative difference between average and nominal rate above which the rate counts as variable."""
+    opaque_alpha: int = 250
+    """An alpha value (0-255) at or above this counts as opaque (lossy VP9 decodes opaque as ~253)."""
+    deep_frames: int = 8
+    """Frames ``--deep`` decodes, evenly spaced."""
+    severities: Mapping[str, Severity | None] = field(default_factory=dict)
+    """Per-rule severity overrides; ``None`` turns a rule off."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_duration <= self.max_duration:
+            raise ProfileError("min_duration must be between 0 and max_duration")
+        if not self.containers:
+            raise ProfileError("containers must name at least one container")
+        if not self.resolutions or any(w <= 0 or h <= 0 for w, h in self.resolutions):
+            raise ProfileError("resolutions must be positive WIDTHxHEIGHT values")
+        if not 1 <= self.opaque_alpha <= 255:
+            raise ProfileError("opaque_alpha must be between 1 and 255")
+        if not 1 <= self.deep_frames <= 64:
+            raise ProfileError("deep_frames must be between 1 and 64")
+        unknown = sorted(set(self.severities) - set(RULES))
+        if unknown:
+            raise ProfileError(f"unknown rule id in severity overrides: {', '.join(unknown)}")
+
+    def severity(self, rule: str) -> Severity | None:
+        """The severity of ``rule`` under this profile; ``None`` when the rule is off."""
+        if rule in self.severities:
+            return self.severities[rule]
+        return RULES[rule].severity
+
+
+def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None = None) -> Profile:
+    """Apply the overrides in ``data`` to ``base`` (the default profile)."""
+    base = base or Profile()
+    names = {f.name for f in fields(Profile)}
+    changes: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = raw_key.replace("-", "_")
+        if key in NON_PROFILE_KEYS:
+            continue
+        if key in ("severity", "severities"):
+            changes["severities"] = {**base.severities, **_severities(value, origin)}
+        elif key in names:
+            changes[key] = _coerce(key, value, origin)
+        else:
+            raise ProfileError(f"{origin}: unknown profile key '{raw_key}'")
+    try:
+        return replace(base, **changes)
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{origin}: {exc}") from exc
+    except ProfileError as exc:
+        raise ProfileError(f"{origin}: {exc}") from exc
+
+
+def _severities(value: Any, origin: str) -> dict[str, Severity | None]:
+    if not isinstance(value, Mapping):
+        raise ProfileError(f"{origin}: 'severity' must be a table of rule = level")
+    out: dict[str, Severity | None] = {}
+    for rule, level in value.items():
+        if rule not in RULES:
+            raise ProfileError(f"{origin}: unknown rule id '{rule}'")
+        if level == "off":
+            out[rule] = None
+            continue
+        try:
+            out[rule] = Severity(level)
+        except ValueError:
+            raise ProfileError(
+                f"{origin}: severity of '{rule}' must be error, warning, info or off, not {level!r}"
+            ) from None
+    return out
+
+
+def _coerce(key: str, value: Any, origin: str) -> Any:
+    try:
+        if key == "name":
+            return str(value)
+        if key == "containers":
+            return tuple(str(v).lower() for v in value)
+        if key == "resolutions":
+            return tuple(_resolution(v) for v in value)
+        if key in ("opaque_alpha", "deep_frames"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("an integer")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("a number")
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{origin}: bad value for '{key}': {value!r} (expected {exc})") from None
+
+
+def _resolution(value: Any) -> tuple[int, int]:
+    if isinstance(value, str) and "x" in value.lower():
+        w, h = value.lower().split("x", 1)
+        return int(w), int(h)
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    raise ValueError("WIDTHxHEIGHT strings")
+
+
+def load(path: str | Path) -> Profile:
+    """A profile file: profile keys at the top level, or ``[tool.avatar-preflight]`` in a pyproject."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"profile file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {p}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{p}: invalid TOML: {exc}") from exc
+    if p.name == "pyproject.toml":
+        data = data.get("tool", {}).get("avatar-preflight", {})
+    return from_mapping(data, origin=str(p))
+
+
+def discover(start: Path | None = None) -> Profile:
+    """The profile in force for a run from ``start``: the nearest ``avatar-preflight.toml``, or
+    ``[tool.avatar-preflight]`` in the nearest ``pyproject.toml``; the default when neither exists."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / PROFILE_FILE
+        if own.is_file():
+            return load(own)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return Profile()  # someone else's broken pyproject is not our configuration
+            section = data.get("tool", {}).get("avatar-preflight")
+            if section:
+                return from_mapping(section, origin=f"{pyproject} [tool.avatar-preflight]")
+            return Profile()
+    return Profile()

@@ -1,0 +1,54 @@
+"""The rule catalog: every rule id the tool can report, its default severity and what it means.
+
+Ids are part of the public interface (JSON, JUnit, profile overrides): they are never renamed or reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from validator.findings import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One documented rule."""
+
+    id: str
+    severity: Severity
+    summary: str
+
+
+_ALL = (
+    Rule("file-unreadable", Severity.ERROR, "The file cannot be opened or parsed as video."),
+    Rule("file-truncated", Severity.ERROR, "The file ends before its own structure says it should."),
+    Rule("container-format", Severity.ERROR, "The container, judged by content, is not MP4, MOV or WebM."),
+    Rule("video-missing", Severity.ERROR, "The file has no video stream."),
+    Rule("duration-range", Severity.ERROR, "The video stream is not 5 to 15 minutes long (inclusive)."),
+    Rule("resolution", Severity.ERROR, "The displayed size is not exactly 1920x1080 or 1080x1920."),
+    Rule(
+        "transparent-mismatch",
+        Severity.ERROR,
+        "The declared Transparent flag contradicts the file's alpha evidence.",
+    ),
+    Rule("rotation", Severity.WARNING, "Rotation metadata: the coded size differs from the displayed size."),
+    Rule("pixel-aspect", Severity.WARNING, "Pixels are not square (sample aspect ratio is not 1:1)."),
+    Rule("frame-rate-low", Severity.WARNING, "The average frame rate is below 25 fps."),
+    Rule("frame-rate-variable", Severity.WARNING, "The frame rate is variable."),
+    Rule("audio-missing", Severity.WARNING, "The file has no audio track."),
+    Rule(
+        "moov-at-end",
+        Severity.WARNING,
+        "The MP4/MOV index (moov) is after the media data: slow to probe remotely.",
+    ),
+    Rule("extension-mismatch", Severity.WARNING, "The file extension does not match the container."),
+    Rule("alpha-unknown", Severity.WARNING, "No evidence either way about an alpha channel."),
+    Rule(
+        "alpha-opaque",
+        Severity.WARNING,
+        "An alpha channel is present but every sampled pixel is opaque (--deep).",
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
+"""Every rule by id, in documentation order."""

@@ -1,0 +1,353 @@
+"""The checks: a pure function of facts and profile to findings. Nothing here touches a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import PurePath
+
+from validator.facts import MediaFacts, MoovPosition
+from validator.findings import Finding, sort_findings
+from validator.profile import Profile
+from validator.rules import fixes
+
+EXTENSIONS = {
+    ".mp4": "mp4",
+    ".m4v": "m4v",
+    ".mov": "mov",
+    ".qt": "mov",
+    ".webm": "webm",
+    ".mkv": "matroska",
+    ".3gp": "3gp",
+    ".3g2": "3gp",
+    ".m4a": "m4a",
+}
+"""What container each video extension promises."""
+CANONICAL_EXTENSION = {
+    "mp4": "mp4",
+    "mov": "mov",
+    "webm": "webm",
+    "matroska": "mkv",
+    "3gp": "3gp",
+    "m4v": "m4v",
+}
+
+Draft = tuple[str, str, "str | None", "str | None", "str | None"]
+"""(rule, message, expected, actual, fix) before the profile assigns a severity."""
+
+
+def clock(seconds: float) -> str:
+    """``330.0`` -> ``5:30.0 (330.0 s)``."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f} ({seconds:.1f} s)"
+
+
+def evaluate(
+    facts: MediaFacts, profile: Profile, declared_transparent: bool | None = None
+) -> tuple[Finding, ...]:
+    """Every finding for one probed file, errors first, severities from the profile."""
+    drafts: list[Draft] = []
+    for check in _CHECKS:
+        drafts.extend(check(facts, profile, declared_transparent))
+    return _finalise(drafts, profile)
+
+
+def unreadable(
+    path: str, reason: str, *, truncated: bool, profile: Profile, fix: str | None = None
+) -> tuple[Finding, ...]:
+    """Findings for a file the probe could not open at all."""
+    rule = "file-truncated" if truncated else "file-unreadable"
+    fix = fix or (
+        "Copy or export the file again: it is incomplete."
+        if truncated
+        else "Re-export the video as MP4 (H.264) or MOV/WebM: this file is damaged or not a video."
+    )
+    drafts: list[Draft] = [
+        (rule, f"{PurePath(path).name}: {reason}", "a readable MP4, MOV or WebM video", reason, fix)
+    ]
+    return _finalise(drafts, profile)
+
+
+def conform_command(facts: MediaFacts, profile: Profile) -> str | None:
+    """One ffmpeg command that fixes every fixable problem at once, or ``None`` if nothing to fix."""
+    video = facts.video
+    if video is None:
+        return None
+    plan = fixes.Plan(
+        scale=_needs_scale(facts, profile),
+        trim=video.duration is not None and video.duration > profile.max_duration,
+        constant_rate=_variable_rate(facts, profile),
+    )
+    needs_container = facts.container not in profile.containers
+    if plan != fixes.Plan():
+        return fixes.encode(facts, profile, plan)
+    if needs_container:
+        return fixes.remux(facts, profile)
+    if facts.moov_position is MoovPosition.END:
+        return fixes.faststart(facts)
+    return None
+
+
+def _finalise(drafts: list[Draft], profile: Profile) -> tuple[Finding, ...]:
+    out: list[Finding] = []
+    for rule, message, expected, actual, fix in drafts:
+        severity = profile.severity(rule)
+        if severity is not None:
+            out.append(Finding(rule, severity, message, expected, actual, fix))
+    return sort_findings(out)
+
+
+# -- the checks ---------------------------------------------------------------------------------------
+
+Check = Callable[[MediaFacts, Profile, "bool | None"], Iterator[Draft]]
+
+
+def _truncated(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.truncated:
+        yield (
+            "file-truncated",
+            "The file is cut short: its structure claims more data than it holds.",
+            "a complete file",
+            f"{facts.size} bytes",
+            "Copy or export the file again; it is incomplete.",
+        )
+
+
+def _container(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.container in profile.containers:
+        return
+    accepted = ", ".join(c.upper() for c in profile.containers)
+    yield (
+        "container-format",
+        f"The container is {facts.container}, not {accepted}.",
+        accepted,
+        str(facts.container),
+        fixes.remux(facts, profile) if facts.video else None,
+    )
+
+
+def _extension(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    ext = PurePath(facts.path).suffix.lower()
+    promised = EXTENSIONS.get(ext)
+    if facts.container is None or promised == facts.container:
+        return
+    right = CANONICAL_EXTENSION.get(facts.container)
+    fix = fixes.rename(facts, right) if right else None
+    yield (
+        "extension-mismatch",
+        f"The extension {ext or '(none)'} does not match the content, which is {facts.container}.",
+        f".{right}" if right else None,
+        ext or "(none)",
+        fix,
+    )
+
+
+def _video_present(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.video is None:
+        kinds = "audio only" if facts.audio else "no streams"
+        yield (
+            "video-missing",
+            f"The file has no video stream ({kinds}).",
+            "one video stream",
+            kinds,
+            "Supply the recorded video file, not an audio or data file.",
+        )
+
+
+def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    video = facts.video
+    if video is None:
+        return
+    expected = f"{clock(profile.min_duration)} to {clock(profile.max_duration)}"
+    if video.duration is None:
+        yield (
+            "duration-range",
+            "The video stream's duration could not be determined.",
+            expected,
+            None,
+            fixes.remux(facts, profile),
+        )
+        return
+    if video.duration < profile.min_duration:
+        yield (
+            "duration-range",
+            f"The video is too short: {clock(video.duration)}.",
+            expected,
+            clock(video.duration),
+            f"Record a longer take: at least {clock(profile.min_duration)} of continuous footage.",
+        )
+    elif video.duration > profile.max_duration:
+        yield (
+            "duration-range",
+            f"The video is too long: {clock(video.duration)}.",
+            expected,
+            clock(video.duration),
+            fixes.encode(facts, profile, fixes.Plan(trim=True, scale=_needs_scale(facts, profile))),
+        )
+
+
+def _size_text(w: int | None, h: int | None) -> str:
+    return f"{w}x{h}" if w and h else "unknown"
+
+
+def _needs_scale(facts: MediaFacts, profile: Profile) -> bool:
+    video = facts.video
+    if video is None:
+        return False
+    size = (video.display_width, video.display_height)
+    sar = video.sample_aspect_ratio
+    return size not in profile.resolutions or video.rotation != 0 or (sar is not None and sar != 1)
+
+
+def _resolution(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    video = facts.video
+    if video is None or (video.display_width, video.display_height) in profile.resolutions:
+        return
+    accepted = " or ".join(f"{w}x{h}" for w, h in profile.resolutions)
+    shown = _size_text(video.display_width, video.display_height)
+    detail = (
+        f" (coded {_size_text(video.width, video.height)}, rotated {video.rotation})"
+        if video.rotation
+        else ""
+    )
+    yield (
+        "resolution",
+        f"The displayed size is {shown}{detail}, not {accepted}.",
+        accepted,
+        shown,
+        fixes.encode(facts, profile, fixes.Plan(scale=True)),
+    )
+
+
+def _rotation(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    video = facts.video
+    if video is None or not video.rotation:
+        return
+    yield (
+        "rotation",
+        f"Rotation metadata ({video.rotation} degrees): stored "
+        f"{_size_text(video.width, video.height)}, displayed "
+        f"{_size_text(video.display_width, video.display_height)}; ICE may judge either.",
+        "no rotation",
+        f"{video.rotation} degrees",
+        fixes.encode(facts, profile, fixes.Plan(scale=True)),
+    )
+
+
+def _pixel_aspect(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    video = facts.video
+    sar = video.sample_aspect_ratio if video else None
+    if sar is None or sar == 1:
+        return
+    yield (
+        "pixel-aspect",
+        f"Pixels are not square (sample aspect ratio {sar.numerator}:{sar.denominator}).",
+        "1:1",
+        f"{sar.numerator}:{sar.denominator}",
+        fixes.encode(facts, profile, fixes.Plan(scale=True)),
+    )
+
+
+def _variable_rate(facts: MediaFacts, profile: Profile) -> bool:
+    video = facts.video
+    if video is None or not video.average_rate or not video.nominal_rate:
+        return False
+    gap = abs(video.average_rate - video.nominal_rate) / video.nominal_rate
+    return float(gap) > profile.variable_rate_tolerance
+
+
+def _frame_rate(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    video = facts.video
+    if video is None:
+        return
+    rate = video.average_rate
+    if rate is not None and float(rate) < profile.min_frame_rate:
+        yield (
+            "frame-rate-low",
+            f"The frame rate is {float(rate):.2f} fps, below {profile.min_frame_rate:g}.",
+            f">= {profile.min_frame_rate:g} fps",
+            f"{float(rate):.2f} fps",
+            f"Record at {profile.min_frame_rate:g} fps or more (30 is best); converting adds no motion.",
+        )
+    if _variable_rate(facts, profile):
+        assert video.nominal_rate is not None and rate is not None
+        yield (
+            "frame-rate-variable",
+            f"The frame rate is variable (average {float(rate):.2f}, "
+            f"nominal {float(video.nominal_rate):.2f}).",
+            "constant frame rate",
+            f"average {float(rate):.2f} fps",
+            fixes.encode(facts, profile, fixes.Plan(constant_rate=True, scale=_needs_scale(facts, profile))),
+        )
+
+
+def _audio(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.video is not None and not facts.audio:
+        yield (
+            "audio-missing",
+            "The file has no audio track: the avatar's voice is usually trained from it.",
+            "an audio track",
+            "none",
+            fixes.add_audio(facts),
+        )
+
+
+def _moov(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.moov_position is MoovPosition.END:
+        yield (
+            "moov-at-end",
+            "The index (moov) is at the end of the file: probing it remotely is slow.",
+            "moov before the media data",
+            "moov after the media data",
+            fixes.faststart(facts),
+        )
+
+
+def _transparent(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
+    if facts.video is None:
+        return
+    derived = facts.transparent
+    evidence = "; ".join(p.detail for p in facts.alpha.pieces) or "no evidence"
+    if derived is None:
+        yield (
+            "alpha-unknown",
+            "Whether the video carries an alpha channel cannot be told from its headers.",
+            "pixel format or alpha_mode known",
+            "unknown",
+            "Run with --deep to decode frames, or declare --transparent explicitly.",
+        )
+    elif declared is not None and declared != derived:
+        says = "carries" if derived else "has no"
+        yield (
+            "transparent-mismatch",
+            f"Transparent={declared} was declared, but the video {says} an alpha channel ({evidence}).",
+            f"Transparent={derived}",
+            f"Transparent={declared}",
+            f"Send Transparent={derived} (run with --transparent {str(derived).lower()} or auto), "
+            "or supply the video you meant.",
+        )
+    deep = facts.alpha.deep
+    if derived and deep is not None and deep.alpha_decoded and deep.transparent_share == 0:
+        yield (
+            "alpha-opaque",
+            f"An alpha channel is present but all {deep.frames_sampled} sampled frames are fully opaque.",
+            "some transparent pixels",
+            "0% transparent",
+            "If no transparency is meant, drop the alpha and send Transparent=false: "
+            + fixes.encode(facts, profile, fixes.Plan(drop_alpha=True)),
+        )
+
+
+_CHECKS: tuple[Check, ...] = (
+    _truncated,
+    _video_present,
+    _container,
+    _duration,
+    _resolution,
+    _transparent,
+    _rotation,
+    _pixel_aspect,
+    _frame_rate,
+    _audio,
+    _moov,
+    _extension,
+)
