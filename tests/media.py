@@ -120,7 +120,12 @@ CASES: dict[str, Case] = {
     "low_fps": _c(
         "slow.mp4", VideoSpec(**{**H264, "fps": 20}), {"video.average_rate": 20}, warnings={"frame-rate-low"}
     ),
-    "vfr": _c("vfr.mp4", VideoSpec(**{**H264, "fps": 30, "variable_fps": True}), {}, warnings={"frame-rate-variable"}),
+    "vfr": _c(
+        "vfr.mp4",
+        VideoSpec(**{**H264, "fps": 30, "variable_fps": True}),
+        {},
+        warnings={"frame-rate-variable"},
+    ),
     "no_audio": _c(
         "silent.mp4", VideoSpec(**{**H264, "audio_duration": None}), {"audio": ()}, warnings={"audio-missing"}
     ),
@@ -183,6 +188,11 @@ CASES: dict[str, Case] = {
             "container_duration": None,
         },
         warnings={"audio-missing"},
+    ),
+    "live_webm_900": _c(
+        "live-900.webm",
+        VideoSpec(container="webm", codec="vp9", fps=30, duration=900.0, audio_duration=900.0, live=True),
+        {"video.duration": 900.0, "video.duration_source": "last_block"},
     ),
     "prores_alpha": _c(
         "alpha-prores.mov",

@@ -29,6 +29,7 @@ from validator.probe.reader import CachingReader, FileSource, Source
 __all__ = ["probe", "probe_source"]
 
 SNIFF_BYTES = 64
+_OPEN_OPTIONS = {"metadata_errors": "replace"}  # PyAV 18: bad tag bytes must not make a file unreadable
 
 
 def probe(path: str | os.PathLike[str], *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:
@@ -72,7 +73,10 @@ def _open(reader: CachingReader) -> Any:
     import av
 
     try:
-        return av.open(reader, mode="r", metadata_errors="replace")
+        try:
+            return av.open(reader, mode="r", **_OPEN_OPTIONS)
+        except TypeError:  # PyAV 19 dropped metadata_errors (it always replaces)
+            return av.open(reader, mode="r")
     except av.FFmpegError as exc:
         raise ProbeError(_reason(exc)) from exc
     except (ValueError, TypeError, RuntimeError, UnicodeError) as exc:

@@ -270,4 +270,6 @@ def video_duration_from_tail(reader: CachingReader, layout: EbmlLayout, frame_ns
             last_ticks = found[0] + rel
             frame = layout.video_default_duration_ns or frame_ns or 0
             end_ns = (last_ticks - start_ticks) * layout.timestamp_scale + frame
-            return end_ns / 1e9
+            # Block timestamps are rounded to the tick; the end can be no more precise than that.
+            ticks = round(end_ns / layout.timestamp_scale)
+            return ticks * layout.timestamp_scale / 1e9

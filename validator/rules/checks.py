@@ -167,7 +167,8 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
             fixes.remux(facts, profile),
         )
         return
-    if video.duration < profile.min_duration:
+    seconds = round(video.duration, 3)  # no container stores durations finer than a millisecond
+    if seconds < profile.min_duration:
         yield (
             "duration-range",
             f"The video is too short: {clock(video.duration)}.",
@@ -175,7 +176,7 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
             clock(video.duration),
             f"Record a longer take: at least {clock(profile.min_duration)} of continuous footage.",
         )
-    elif video.duration > profile.max_duration:
+    elif seconds > profile.max_duration:
         yield (
             "duration-range",
             f"The video is too long: {clock(video.duration)}.",
