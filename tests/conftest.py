@@ -35,7 +35,6 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     for the files it needs.
     """
     from samples.generate import generate
-
     from tests.media import CASES
 
     folder = tmp_path_factory.mktemp("media")

@@ -29,7 +29,9 @@ from validator.probe.reader import CachingReader, FileSource, Source
 __all__ = ["probe", "probe_source"]
 
 SNIFF_BYTES = 64
-_OPEN_OPTIONS = {"metadata_errors": "replace"}  # PyAV 18: bad tag bytes must not make a file unreadable
+_OPEN_OPTIONS: dict[str, Any] = {
+    "metadata_errors": "replace"
+}  # PyAV 18: bad tag bytes must not make a file unreadable
 
 
 def probe(path: str | os.PathLike[str], *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:

@@ -1,0 +1,42 @@
+"""The README's sandbox script runs, as printed, against the sandbox and reaches Success."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from validator.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_script() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- sandbox-script -->\n```python\n(.*?)```", text, re.S)
+    assert match, "the README lost its sandbox script"
+    return match.group(1)
+
+
+def test_readme_script_reaches_success(sandbox: Sandbox, media: Callable[[str], Path]) -> None:
+    env = {
+        **os.environ,
+        "SANDBOX_ENDPOINT": sandbox.endpoint,
+        "SANDBOX_KEY_ID": sandbox.access_key_id,
+        "SANDBOX_SECRET": sandbox.access_key_secret,
+        "VIDEO": str(media("landscape")),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", readme_script()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    job, status = done.stdout.split()
+    assert len(job) == 32 and status == "Success"
