@@ -3,15 +3,16 @@
 A 16-minute 1080p file is made in about a second and weighs a few MB, because almost nothing is
 encoded more than once:
 
-* **GOP repeat** (H.264, HEVC, VP8, VP9, FFV1 in Matroska): one closed GOP is encoded (keyframe first,
-  no B-frames, no alt-ref frames) with the output stream's own encoder, and its packets (bytes,
-  keyframe flag and side data: the VP8/VP9 alpha layer travels as Matroska ``BlockAdditional`` side
-  data) are muxed again and again with rising timestamps; the last GOP is cut so the frame count is
-  exact. Audio is one cycle of a soft tone burst, encoded once and repeated the same way.
-* **Shared samples** (ProRes, PNG, QuickTime Animation, and FFV1 in MP4): a short MP4/MOV holding a few
-  stored frames is written, then the video track's sample tables are rewritten so that every sample
-  of the long video points at one of the stored frames (or, for a codec with inter frames, at the
-  stored GOP). The data is stored once; players and FFmpeg decode it like any other file.
+* **GOP repeat** (H.264, HEVC, VP8, VP9; intra codecs outside MP4/MOV): one closed GOP is encoded
+  (keyframe first, no B-frames, no alt-ref frames) with the output stream's own encoder, and its
+  packets (bytes, keyframe flag and side data: the VP8/VP9 alpha layer travels as Matroska
+  ``BlockAdditional`` side data) are muxed again and again with rising timestamps; the last GOP is
+  cut so the frame count is exact. Intra-only codecs cycle three distinct frames instead of a GOP.
+  Audio is one cycle of a soft tone burst, encoded once and repeated the same way.
+* **Shared samples** (ProRes, PNG, QuickTime Animation, FFV1 in MP4/MOV): a short file holding a few
+  stored frames is written, then the video track's sample tables are rewritten so that every
+  sample of the long video points at one of the stored frames (QuickTime Animation, which has
+  inter frames: at the stored GOP). The data is stored once; FFmpeg decodes it like any file.
 
 Exactness: the video has ``round(duration * fps)`` frames and its stream duration is exactly
 ``frames / fps`` (MP4/MOV ``mdhd``; Matroska ``DURATION`` tag), the audio exactly
@@ -29,6 +30,7 @@ Use::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import io
 import math
@@ -41,12 +43,14 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import av
 
 __all__ = [
     "CODECS",
     "CONTAINERS",
+    "MatroskaLayout",
     "VideoSpec",
     "generate",
     "main",
@@ -157,9 +161,9 @@ class _Codec:
     pix_fmt: str
     alpha_pix_fmt: str | None
     shared_in_mp4: bool
-    """Store a few frames once and point every sample at them (MP4/MOV only)."""
+    """In MP4/MOV (not fragmented): store the frames once and point every sample at them."""
     stored_frames: int
-    """Distinct frames stored in shared-sample mode when the codec is intra-only (0: one GOP)."""
+    """Intra-only codecs: distinct frames cycled (every one a keyframe); 0: one GOP repeats."""
 
 
 _CODEC_TABLE: dict[str, _Codec] = {
@@ -196,7 +200,7 @@ def _pix_fmt(spec: VideoSpec) -> str:
 
 
 def _encoder_options(spec: VideoSpec, gop: int, style: _Style) -> dict[str, str]:
-    """Options for the encoder: closed GOPs of exactly ``gop`` frames, no reordering, small output."""
+    """Encoder options: closed GOPs of exactly ``gop`` frames, no reordering, small output."""
     q = style.quality
     codec = spec.codec
     if codec == "h264":
@@ -206,7 +210,8 @@ def _encoder_options(spec: VideoSpec, gop: int, style: _Style) -> dict[str, str]
     if codec == "hevc":
         params = (f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0"
                   ":repeat-headers=0:info=0:log-level=error")
-        return {"preset": "ultrafast", "crf": str(q if q is not None else 32), "x265-params": params}
+        crf = str(q if q is not None else 32)
+        return {"preset": "ultrafast", "crf": crf, "x265-params": params}
     if codec == "vp9":
         return {
             "deadline": "realtime", "cpu-used": "8", "crf": str(q if q is not None else 50),
@@ -216,7 +221,7 @@ def _encoder_options(spec: VideoSpec, gop: int, style: _Style) -> dict[str, str]
     if codec == "vp8":
         # VP8 alpha needs auto-alt-ref=0; a high static threshold keeps unchanged blocks skipped.
         return {
-            "deadline": "realtime", "cpu-used": "8", "crf": str(q if q is not None else 40),
+            "deadline": "realtime", "cpu-used": "-16", "crf": str(q if q is not None else 40),
             "b": "500k", "lag-in-frames": "0", "auto-alt-ref": "0", "static-thresh": "100000",
             "keyint_min": str(gop),
         }
@@ -296,7 +301,7 @@ class _Canvas:
         return self._paint(pw, ph, self.line[index], bytes([bg]), bytes([fg]))
 
     def _paint(self, pw: int, ph: int, line_size: int, bg: bytes, fg: bytes) -> bytes:
-        """A plane of ``pw`` x ``ph`` samples (each ``len(bg)`` bytes): ``fg`` inside the subject."""
+        """A ``pw`` x ``ph`` plane of ``len(bg)``-byte samples: ``fg`` inside the subject."""
         sx, sy = self.w / pw, self.h / ph
         pad = bytes(line_size - pw * len(bg))
         rows: dict[tuple[int, int], bytes] = {}
@@ -324,7 +329,7 @@ class _Canvas:
         for r in range(self.bar_y, min(self.h, self.bar_y + self.bar_h)):
             luma[r * ls + x : r * ls + x + len(bar)] = bar
         frame = av.VideoFrame(self.w, self.h, self.src_fmt)
-        frame.planes[0].update(luma)
+        frame.planes[0].update(bytes(luma))
         for i in range(1, len(self.planes)):
             frame.planes[i].update(self.planes[i])
         if self.out_fmt != self.src_fmt:
@@ -340,7 +345,8 @@ class _Canvas:
             bits = int("".join(ch for ch in self.out_fmt.split("p")[-1] if ch.isdigit()) or 16)
             top = struct.pack("<H", (1 << bits) - 1)
             bg = bytes(2) if self.transparent_bg else top
-            self._deep_alpha_cache = self._paint(plane.width, plane.height, plane.line_size, bg, top)
+            self._deep_alpha_cache = self._paint(plane.width, plane.height, plane.line_size, bg,
+                                                 top)
         return self._deep_alpha_cache
 
 
@@ -350,23 +356,22 @@ class _Canvas:
 
 
 def _encode_video(stream: av.video.stream.VideoStream, canvas: _Canvas, count: int, fps: int,
-                  motion_frames: int | None) -> list[av.Packet]:
+                  motion_frames: int | None) -> list[av.Packet[Any]]:
     """Encode ``count`` pictures with the output stream's own encoder; check the GOP is closed."""
-    packets: list[av.Packet] = []
+    packets: list[av.Packet[Any]] = []
     tb = Fraction(1, fps)
     for i in range(count):
         frame = canvas.frame(i, motion_frames)
         frame.pts = i
         frame.time_base = tb
         if i == 0:
-            try:
+            with contextlib.suppress(AttributeError, TypeError, ValueError):  # other PyAV
                 frame.pict_type = av.video.frame.PictureType.I
-            except (AttributeError, TypeError, ValueError):  # pragma: no cover - other PyAV
-                pass
         packets.extend(stream.encode(frame))
     packets.extend(stream.encode(None))
     if len(packets) != count:
-        raise RuntimeError(f"{stream.codec_context.name}: {len(packets)} packets for {count} frames")
+        raise RuntimeError(
+            f"{stream.codec_context.name}: {len(packets)} packets for {count} frames")
     if not packets[0].is_keyframe:
         raise RuntimeError(f"{stream.codec_context.name}: the GOP does not start with a keyframe")
     for i, p in enumerate(packets):
@@ -375,11 +380,12 @@ def _encode_video(stream: av.video.stream.VideoStream, canvas: _Canvas, count: i
     return packets
 
 
-def _audio_cycle(stream: av.audio.stream.AudioStream, style: _Style) -> list[av.Packet]:
-    """Encode two cycles of a soft tone burst and keep the packets of the second (steady state).
+def _audio_cycle(stream: av.audio.stream.AudioStream, style: _Style) -> list[av.Packet[Any]]:
+    """Encode three cycles of a soft tone burst and keep the packets of the middle one.
 
     A cycle is a whole number of codec frames long and the tone has a whole number of periods in
-    it, so copies of the cycle follow each other seamlessly.
+    it, so in the steady state every run of one cycle's packets repeats seamlessly. The first cycle
+    (encoder start-up, pre-skip) and the last (flush, end trimming) are dropped.
     """
     ctx = stream.codec_context
     ctx.open()
@@ -408,9 +414,9 @@ def _audio_cycle(stream: av.audio.stream.AudioStream, style: _Style) -> list[av.
         width = 2
     else:  # pragma: no cover - no encoder used here has another format
         raise RuntimeError(f"unexpected audio sample format {fmt}")
-    packets: list[av.Packet] = []
+    packets: list[av.Packet[Any]] = []
     tb = Fraction(1, rate)
-    for rep in range(2):
+    for rep in range(3):
         for k in range(per_cycle):
             frame = av.AudioFrame(format=fmt, layout=ctx.layout.name, samples=frame_size)
             frame.planes[0].update(pcm[k * frame_size * width : (k + 1) * frame_size * width])
@@ -419,12 +425,12 @@ def _audio_cycle(stream: av.audio.stream.AudioStream, style: _Style) -> list[av.
             frame.time_base = tb
             packets.extend(stream.encode(frame))
     packets.extend(stream.encode(None))
-    start = cycle  # the second copy: packets whose pts lie in [cycle, 2 * cycle)
-    kept = [p for p in packets if p.pts is not None and start <= p.pts < start + cycle]
-    if len(kept) != per_cycle:  # encoder delay shifted pts: fall back on the last per_cycle packets
-        kept = [p for p in packets if p.pts is not None and p.pts >= 0][-per_cycle - 1 : -1]
-    if len(kept) != per_cycle:
-        raise RuntimeError(f"{ctx.name}: could not isolate one audio cycle")
+    packets.sort(key=lambda p: p.pts if p.pts is not None else 0)
+    if len(packets) < 3 * per_cycle:
+        raise RuntimeError(f"{ctx.name}: {len(packets)} packets for {3 * per_cycle} frames")
+    kept = packets[per_cycle : 2 * per_cycle]
+    if any(hasattr(p, "has_sidedata") and p.has_sidedata("skip_samples") for p in kept):
+        raise RuntimeError(f"{ctx.name}: trimming side data inside the steady state")
     return kept
 
 
@@ -457,43 +463,44 @@ def _audio_schedule(total: int, frame_size: int) -> Iterator[tuple[int, int, int
         yield pts, min(frame_size, total - pts), i
 
 
-def _mux(container: av.container.OutputContainer,
-         video: tuple[av.video.stream.VideoStream, list[av.Packet], Iterator[tuple[int, int, int]], int],
-         audio: tuple[av.audio.stream.AudioStream, list[av.Packet], Iterator[tuple[int, int, int]], int] | None,
-         ) -> None:
-    """Mux copies of stored packets, interleaved by time. ``(stream, packets, schedule, rate)``."""
-    vstream, vpk, vsched, fps = video
-    vtb = Fraction(1, fps)
-    nv = len(vpk)
-    v_next = next(vsched, None)
-    if audio is not None:
-        astream, apk, asched, arate = audio
-        atb = Fraction(1, arate)
-        na = len(apk)
-        a_next = next(asched, None)
-    else:
-        a_next = None
+@dataclass
+class _Track:
+    """Stored packets of one stream and when to mux copies of them."""
+
+    packets: list[av.Packet[Any]]
+    schedule: Iterator[tuple[int, int, int]]
+    """(pts, duration, index) in ticks of ``1/rate``; packet ``index % len(packets)`` is used."""
+    rate: int
+
+
+def _mux(container: av.container.OutputContainer, tracks: list[_Track]) -> None:
+    """Mux copies of the stored packets of every track, interleaved by time (ties: first track).
+
+    ``mux_one`` muxes a new reference to the packet (PyAV has done so since 2018), so one Packet
+    object, keyframe flag and side data included, can be muxed again and again.
+    """
+    heads = [next(t.schedule, None) for t in tracks]
+    bases = [Fraction(1, t.rate) for t in tracks]
     mux = container.mux_one
-    while v_next is not None or a_next is not None:
-        if a_next is None or (v_next is not None and v_next[0] * arate <= a_next[0] * fps):
-            assert v_next is not None
-            pts, dur, i = v_next
-            p = vpk[i % nv]
-            p.time_base = vtb
-            p.pts = pts
-            p.dts = pts
-            p.duration = dur
-            mux(p)
-            v_next = next(vsched, None)
-        else:
-            pts, dur, i = a_next
-            p = apk[i % na]
-            p.time_base = atb
-            p.pts = pts
-            p.dts = pts
-            p.duration = dur
-            mux(p)
-            a_next = next(asched, None)
+    while True:
+        best = -1
+        best_head: tuple[int, int, int] | None = None
+        for k, head in enumerate(heads):
+            if head is None:
+                continue
+            if best_head is None or head[0] * tracks[best].rate < best_head[0] * tracks[k].rate:
+                best, best_head = k, head
+        if best_head is None:
+            return
+        pts, dur, i = best_head
+        track = tracks[best]
+        packet = track.packets[i % len(track.packets)]
+        packet.time_base = bases[best]
+        packet.pts = pts
+        packet.dts = pts
+        packet.duration = dur
+        mux(packet)
+        heads[best] = next(track.schedule, None)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -520,6 +527,8 @@ def _validate(spec: VideoSpec) -> None:
         raise ValueError("alpha_opaque needs alpha=True")
     if spec.codec == "vp8" and spec.container in ("mp4", "mov"):
         raise ValueError("FFmpeg cannot write VP8 into MP4/MOV: use webm or mkv")
+    if spec.alpha and spec.codec in ("vp8", "vp9") and spec.container in ("mp4", "mov"):
+        raise ValueError("VP8/VP9 alpha lives in Matroska BlockAdditions: use webm or mkv")
     if spec.rotation not in (0, 90, 180, 270):
         raise ValueError("rotation must be 0, 90, 180 or 270")
     if spec.rotation and spec.container not in ("mp4", "mov"):
@@ -558,7 +567,8 @@ def _generate(spec: VideoSpec, path: str | os.PathLike[str], style: _Style) -> p
         stored = gop
 
     muxer = CONTAINERS[spec.container]
-    options: dict[str, str] = {}
+    # bitexact: no random Matroska UIDs, so the same spec always gives the same bytes
+    options: dict[str, str] = {"fflags": "+bitexact"}
     if is_mp4:
         flags = []
         if spec.fragmented:
@@ -579,6 +589,7 @@ def _generate(spec: VideoSpec, path: str | os.PathLike[str], style: _Style) -> p
     try:
         vstream = container.add_stream(info.encoder, rate=spec.fps,
                                        options=_encoder_options(spec, gop, style))
+        assert isinstance(vstream, av.video.stream.VideoStream)
         ctx = vstream.codec_context
         ctx.width, ctx.height = spec.width, spec.height
         ctx.pix_fmt = pix_fmt
@@ -616,17 +627,14 @@ def _generate(spec: VideoSpec, path: str | os.PathLike[str], style: _Style) -> p
             actx.time_base = Fraction(1, actx.sample_rate)
 
         vpackets = _encode_video(vstream, canvas, stored, spec.fps, style.motion_frames)
-        audio = None
+        tracks = [_Track(vpackets, _video_schedule(spec, stored if shared else None), spec.fps)]
         if astream is not None:
             assert spec.audio_duration is not None
-            apackets = _audio_cycle(astream, style)
-            arate = astream.codec_context.sample_rate
-            total = round(spec.audio_duration * arate)
-            audio = (astream, apackets, _audio_schedule(total, astream.codec_context.frame_size),
-                     arate)
-
-        vsched = _video_schedule(spec, stored if shared else None)
-        _mux(container, (vstream, vpackets, vsched, spec.fps), audio)
+            actx = astream.codec_context
+            total = round(spec.audio_duration * actx.sample_rate)
+            tracks.append(_Track(_audio_cycle(astream, style),
+                                 _audio_schedule(total, actx.frame_size), actx.sample_rate))
+        _mux(container, tracks)
     finally:
         container.close()
 
@@ -642,7 +650,13 @@ def _generate(spec: VideoSpec, path: str | os.PathLike[str], style: _Style) -> p
     if spec.sar is not None and not is_mp4:
         # FFmpeg's Matroska muxer takes DisplayWidth/Height from AVStream.sample_aspect_ratio,
         # which PyAV cannot set: write them ourselves (VP8/VP9/ProRes carry no SAR of their own).
-        _matroska_set_display_size(out, round(spec.width * spec.sar[0] / spec.sar[1]), spec.height)
+        num, den = spec.sar
+        if (spec.width * num) % den == 0:  # a whole display width: keep the height
+            display = (spec.width * num // den, spec.height)
+        else:  # exact ratio in smallest terms (Matroska readers derive SAR from the ratio)
+            g = math.gcd(spec.width * num, spec.height * den)
+            display = (spec.width * num // g, spec.height * den // g)
+        _matroska_set_display_size(out, *display)
     return out
 
 
@@ -682,7 +696,7 @@ class _Box:
         return struct.pack(">I4sQ", 1, self.type, size + 8) + body
 
 
-def _iter_boxes(data: bytes | memoryview, start: int = 0,
+def _iter_boxes(data: bytes | bytearray | memoryview, start: int = 0,
                 end: int | None = None) -> Iterator[tuple[bytes, int, int, int]]:
     """(type, box start, payload start, box end) for each box in ``data[start:end]``."""
     end = len(data) if end is None else end
@@ -899,7 +913,7 @@ def _expand_shared_samples(data: bytes, spec: VideoSpec, keyframes: list[bool]) 
 
 
 def _move_moov_first(data: bytes) -> bytes:
-    """Put ``moov`` right after ``ftyp`` (what ``movflags=faststart`` does), fixing chunk offsets."""
+    """Put ``moov`` before the media data (like ``movflags=faststart``), fixing chunk offsets."""
     top = list(_iter_boxes(data))
     moov_entry = next(b for b in top if b[0] == b"moov")
     _t, m_start, m_payload, m_end = moov_entry
@@ -1087,112 +1101,108 @@ def _matroska_set_display_size(path: pathlib.Path, display_w: int, display_h: in
 _EBML_NAMES = {
     0x1A45DFA3: "EBML", 0x18538067: "Segment", 0x114D9B74: "SeekHead", 0x1549A966: "Info",
     0x1654AE6B: "Tracks", 0x1F43B675: "Cluster", 0x1C53BB6B: "Cues", 0x1254C367: "Tags",
-    0xEC: "Void", 0x4489: "Duration", 0x2AD7B1: "TimestampScale", 0x4282: "DocType",
+    0xEC: "Void", 0xBF: "CRC-32", 0x4489: "Duration", 0x2AD7B1: "TimestampScale",
+    0x4D80: "MuxingApp", 0x5741: "WritingApp", 0x73A4: "SegmentUUID", 0x4282: "DocType",
 }
 
 
-def _ebml_vint(f: io.BufferedReader, keep_marker: bool) -> tuple[int, int] | None:
-    first = f.read(1)
-    if not first:
+@dataclass(frozen=True)
+class MatroskaLayout:
+    """What the head of a Matroska/WebM file declares (element names, in file order)."""
+
+    doctype: str | None
+    segment_children: tuple[str, ...]
+    """Level-1 elements, up to the first one of unknown size (a live file's open Cluster)."""
+    info_children: tuple[str, ...]
+    """Elements inside Segment Info."""
+
+    @property
+    def has_duration(self) -> bool:
+        return "Duration" in self.info_children
+
+    @property
+    def has_cues(self) -> bool:
+        return "Cues" in self.segment_children
+
+
+def _read_element_header(f: io.BufferedReader) -> tuple[int, int] | None:
+    """(id, data size or -1 when unknown) of the element at the file position, which it passes."""
+    start = f.tell()
+    head = f.read(12)
+    if len(head) < 2:
         return None
-    b0 = first[0]
-    length = 1
-    while length <= 8 and not (b0 & (0x80 >> (length - 1))):
-        length += 1
-    if length > 8:
-        raise ValueError("bad EBML variable-size integer")
-    rest = f.read(length - 1)
-    value = b0 if keep_marker else b0 & (0xFF >> length)
-    for byte in rest:
-        value = (value << 8) | byte
-    unknown = not keep_marker and value == (1 << (7 * length)) - 1
-    return (-1 if unknown else value), length
+    eid, ilen = _vint_at(head, 0, True)
+    size, slen = _vint_at(head, ilen, False)
+    f.seek(start + ilen + slen)
+    return eid, size
 
 
-def matroska_layout(path: str | os.PathLike[str]) -> dict[str, object]:
-    """What the head of a Matroska/WebM file declares, read element by element (no decoding).
-
-    Returns ``doctype``, ``segment_children`` (top-level element names in order, up to the first
-    element of unknown size) and ``info_children`` (element names inside Segment Info), enough to
-    tell a live file (no ``Duration``, no ``Cues``) from a normal one.
-    """
-    result: dict[str, object] = {"doctype": None, "segment_children": [], "info_children": []}
+def matroska_layout(path: str | os.PathLike[str]) -> MatroskaLayout:
+    """Read the element structure of a Matroska/WebM file without decoding: seeks past each
+    level-1 element, so only a few bytes per element are read."""
+    doctype = None
     seg_children: list[str] = []
     info_children: list[str] = []
     with open(path, "rb") as f:
-        size_total = os.fstat(f.fileno()).st_size
-        while True:
-            head = _ebml_vint(f, True)  # type: ignore[arg-type]
-            if head is None:
-                break
-            eid = head[0]
-            sz = _ebml_vint(f, False)  # type: ignore[arg-type]
-            assert sz is not None
-            size = sz[0]
-            if eid == 0x1A45DFA3:  # EBML header: find DocType
-                end = f.tell() + size
-                while f.tell() < end:
-                    cid = _ebml_vint(f, True)  # type: ignore[arg-type]
-                    csz = _ebml_vint(f, False)  # type: ignore[arg-type]
-                    assert cid is not None and csz is not None
-                    body = f.read(csz[0])
-                    if cid[0] == 0x4282:
-                        result["doctype"] = body.decode("ascii", "replace")
+        total = os.fstat(f.fileno()).st_size
+        while (el := _read_element_header(f)) is not None:
+            eid, size = el
+            if eid == 0x1A45DFA3:  # the EBML header: read its DocType
+                body = f.read(size)
+                for cid, _s, ds, de in _ebml_elements(body, 0, len(body)):
+                    if cid == 0x4282:
+                        doctype = body[ds:de].decode("ascii", "replace")
                 continue
-            if eid != 0x18538067:
+            if eid != _ID_SEGMENT:
                 if size < 0:
                     break
                 f.seek(size, 1)
                 continue
-            seg_end = size_total if size < 0 else f.tell() + size
-            while f.tell() < seg_end:
-                cid = _ebml_vint(f, True)  # type: ignore[arg-type]
-                csz = _ebml_vint(f, False)  # type: ignore[arg-type]
-                if cid is None or csz is None:
+            end = total if size < 0 else f.tell() + size
+            while f.tell() < end and (child := _read_element_header(f)) is not None:
+                cid, csize = child
+                seg_children.append(_EBML_NAMES.get(cid, hex(cid)))
+                if csize < 0:
                     break
-                name = _EBML_NAMES.get(cid[0], hex(cid[0]))
-                seg_children.append(name)
-                if csz[0] < 0:
-                    break
-                if cid[0] == 0x1549A966:
-                    end = f.tell() + csz[0]
-                    while f.tell() < end:
-                        iid = _ebml_vint(f, True)  # type: ignore[arg-type]
-                        isz = _ebml_vint(f, False)  # type: ignore[arg-type]
-                        assert iid is not None and isz is not None
-                        info_children.append(_EBML_NAMES.get(iid[0], hex(iid[0])))
-                        f.seek(isz[0], 1)
+                if cid == 0x1549A966:  # Info
+                    body = f.read(csize)
+                    info_children += [_EBML_NAMES.get(i, hex(i))
+                                      for i, _s, _d, _e in _ebml_elements(body, 0, len(body))]
                 else:
-                    f.seek(csz[0], 1)
+                    f.seek(csize, 1)
             break
-    result["segment_children"] = seg_children
-    result["info_children"] = info_children
-    return result
+    return MatroskaLayout(doctype, tuple(seg_children), tuple(info_children))
 
 
 # --------------------------------------------------------------------------------------------------
 # Demo samples and CLI
 # --------------------------------------------------------------------------------------------------
 
-_DEMO_STYLE = _Style(quality=None, motion_frames=12, audio_rate=48000, audio_bit_rate=16000,
-                     tone_share=0.08, tone_amplitude=0.01, opus_frame_ms=120)
+_DEMO_STYLE = _Style(motion_frames=8, audio_rate=48000, audio_bit_rate=16000, tone_share=0.08,
+                     tone_amplitude=0.01, opus_frame_ms=120)
+"""Demo files must stay tiny: the bar moves only at the start of each (10 s) GOP, the tone is a
+short beep per second, and Opus uses 120 ms frames."""
 
-DEMO_SAMPLES: dict[str, VideoSpec] = {
-    "avatar-landscape.mp4": VideoSpec("mp4", "h264", 1920, 1080, 330.0, 25,
-                                      audio_duration=330.0, gop_seconds=10.0),
-    "avatar-alpha.webm": VideoSpec("webm", "vp9", 1080, 1920, 320.0, 25, alpha=True,
-                                   audio_duration=320.0, gop_seconds=10.0),
-    "phone-720p-short.mp4": VideoSpec("mp4", "h264", 1280, 720, 60.0, 30, rotation=90,
-                                      gop_seconds=2.0),
+DEMO_SAMPLES: dict[str, tuple[VideoSpec, _Style]] = {
+    "avatar-landscape.mp4": (
+        VideoSpec("mp4", "h264", 1920, 1080, 330.0, 25, audio_duration=330.0, gop_seconds=10.0),
+        _DEMO_STYLE),
+    "avatar-alpha.webm": (
+        VideoSpec("webm", "vp9", 1080, 1920, 320.0, 25, alpha=True, audio_duration=320.0,
+                  gop_seconds=10.0),
+        dataclasses.replace(_DEMO_STYLE, audio_bit_rate=10000)),
+    "phone-720p-short.mp4": (
+        VideoSpec("mp4", "h264", 1280, 720, 60.0, 30, rotation=90, gop_seconds=2.0),
+        _DEMO_STYLE),
 }
-"""The committed demo files (``samples/demo``); each must stay under 900 KB."""
+"""The committed demo files (``samples/demo``) and how they are made; each stays under 900 KB."""
 
 
 def make_demo_samples(out_dir: str | os.PathLike[str]) -> list[pathlib.Path]:
     """Write the demo samples into ``out_dir`` and return their paths."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return [_generate(spec, out / name, _DEMO_STYLE) for name, spec in DEMO_SAMPLES.items()]
+    return [_generate(spec, out / name, style) for name, (spec, style) in DEMO_SAMPLES.items()]
 
 
 def _parse_sar(text: str) -> tuple[int, int]:
@@ -1201,7 +1211,8 @@ def _parse_sar(text: str) -> tuple[int, int]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m samples.generate", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m samples.generate",
+                                description=(__doc__ or "").split("\n")[0])
     p.add_argument("out", nargs="?", help="output file (its extension is not used)")
     p.add_argument("--container", choices=sorted(CONTAINERS))
     p.add_argument("--codec", choices=CODECS, default="h264")

@@ -8,8 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from validator.errors import ProbeError
 from validator.findings import BatchReport, FileReport
+from validator.probe.reader import Limits
 from validator.profile import Profile
 from validator.rules import checks
+
+UNEXPECTED = "the probe failed unexpectedly"
+"""Start of the reason given when probing raised something no rule anticipated (a bug to report)."""
 
 
 def check_file(
@@ -18,6 +22,7 @@ def check_file(
     *,
     profile: Profile | None = None,
     deep: bool = False,
+    limits: Limits | None = None,
 ) -> FileReport:
     """Probe ``path`` and judge it. Never raises for a bad file: that is a finding.
 
@@ -27,24 +32,19 @@ def check_file(
 
     profile = profile or Profile()
     name = os.fspath(path)
+    deep_frames = profile.deep_frames if deep else 0
     try:
-        facts = probe(name, deep_frames=profile.deep_frames if deep else 0, opaque_alpha=profile.opaque_alpha)
+        facts = probe(name, deep_frames=deep_frames, opaque_alpha=profile.opaque_alpha, limits=limits)
     except ProbeError as exc:
-        return FileReport(
-            name,
-            None,
-            checks.unreadable(name, exc.reason, truncated=exc.truncated, profile=profile),
-            transparent,
-        )
+        found = checks.unreadable(name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile)
+        return FileReport(name, None, found, transparent)
     except OSError as exc:
         reason = f"cannot read the file: {exc.strerror or exc}"
         fix = "Check the path and that you may read the file."
-        return FileReport(
-            name,
-            None,
-            checks.unreadable(name, reason, truncated=False, profile=profile, fix=fix),
-            transparent,
-        )
+        return FileReport(name, None, checks.unreadable(name, reason, profile=profile, fix=fix), transparent)
+    except Exception as exc:  # a hostile file met a bug: report it for this file, keep the batch going
+        reason = f"{UNEXPECTED} ({type(exc).__name__}: {exc})"
+        return FileReport(name, None, checks.unreadable(name, reason, profile=profile), transparent)
     findings = checks.evaluate(facts, profile, transparent)
     return FileReport(name, facts, findings, transparent, checks.conform_command(facts, profile))
 
@@ -57,6 +57,7 @@ def check_files(
     deep: bool = False,
     strict: bool = False,
     jobs: int | None = None,
+    limits: Limits | None = None,
     on_done: Callable[[FileReport], None] | None = None,
 ) -> BatchReport:
     """Check many files in parallel; results come back in input order.
@@ -68,7 +69,7 @@ def check_files(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
 
     def one(path: str) -> FileReport:
-        report = check_file(path, transparent, profile=profile, deep=deep)
+        report = check_file(path, transparent, profile=profile, deep=deep, limits=limits)
         if on_done is not None:
             on_done(report)
         return report

@@ -23,7 +23,9 @@ class ProfileError(PreflightError):
 class ProbeError(PreflightError):
     """A file could not be probed. Carries a short reason people can read."""
 
-    def __init__(self, reason: str, *, truncated: bool = False) -> None:
+    def __init__(self, reason: str, *, truncated: bool = False, limit: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.truncated = truncated
+        self.limit = limit
+        """The probe stopped at its time or size limit: the file may be fine, or hostile."""

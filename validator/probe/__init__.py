@@ -24,7 +24,7 @@ from validator.facts import (
     VideoStreamFacts,
 )
 from validator.probe import ebml, isobmff, streams
-from validator.probe.reader import CachingReader, FileSource, Source
+from validator.probe.reader import CachingReader, FileSource, Limits, Source
 
 __all__ = ["probe", "probe_source"]
 
@@ -34,15 +34,25 @@ _OPEN_OPTIONS: dict[str, Any] = {
 }  # PyAV 18: bad tag bytes must not make a file unreadable
 
 
-def probe(path: str | os.PathLike[str], *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:
+def probe(
+    path: str | os.PathLike[str],
+    *,
+    deep_frames: int = 0,
+    opaque_alpha: int = 250,
+    limits: Limits | None = None,
+) -> MediaFacts:
     """Probe a local file. ``deep_frames`` > 0 also decodes that many frames to measure the alpha."""
     source = FileSource(path)
-    return probe_source(source, os.fspath(path), deep_frames=deep_frames, opaque_alpha=opaque_alpha)
+    return probe_source(
+        source, os.fspath(path), deep_frames=deep_frames, opaque_alpha=opaque_alpha, limits=limits
+    )
 
 
-def probe_source(source: Source, name: str, *, deep_frames: int = 0, opaque_alpha: int = 250) -> MediaFacts:
+def probe_source(
+    source: Source, name: str, *, deep_frames: int = 0, opaque_alpha: int = 250, limits: Limits | None = None
+) -> MediaFacts:
     """Probe any random-access :class:`Source` (a local file, a remote object)."""
-    reader = CachingReader(source)
+    reader = CachingReader(source, limits=limits)
     try:
         return _probe(reader, name, deep_frames, opaque_alpha)
     finally:
@@ -56,19 +66,29 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
     try:
         container = _open(reader)
     except ProbeError as exc:
+        _raise_if_stopped(reader)
         if _looks_truncated(reader, head):
             raise ProbeError(f"the file is truncated ({exc.reason})", truncated=True) from exc
         raise
     try:
+        _raise_if_stopped(reader)
         facts = _facts(reader, container, name, head)
         if deep_frames > 0 and facts.video is not None:
             from validator.probe.deep import sample_alpha
 
-            deep = sample_alpha(container, facts, frames=deep_frames, opaque_alpha=opaque_alpha)
+            deep = sample_alpha(
+                container, facts, frames=deep_frames, opaque_alpha=opaque_alpha, reader=reader
+            )
             facts = replace(facts, alpha=replace(facts.alpha, deep=deep))
+        _raise_if_stopped(reader)
     finally:
         container.close()
     return replace(facts, bytes_read=reader.bytes_fetched)
+
+
+def _raise_if_stopped(reader: CachingReader) -> None:
+    if reader.stopped is not None:
+        raise ProbeError(f"the probe {reader.stopped}", limit=True)
 
 
 def _open(reader: CachingReader) -> Any:
@@ -165,7 +185,7 @@ def _video_facts(
     rotation: int | None,
     container_duration: float | None,
 ) -> VideoStreamFacts:
-    cc = stream.codec_context
+    cc = stream.codec_context  # None when FFmpeg has no decoder for the stream: every fact unknown
     pix_fmt = getattr(cc, "pix_fmt", None) or None
     depth, _ = streams.pix_fmt_facts(pix_fmt)
     average = streams.fraction(stream.average_rate)
@@ -189,10 +209,10 @@ def _video_facts(
         index=stream.index,
         codec=getattr(cc, "name", None),
         profile=getattr(cc, "profile", None) or None,
-        width=cc.width or None,
-        height=cc.height or None,
+        width=getattr(cc, "width", None) or None,
+        height=getattr(cc, "height", None) or None,
         rotation=rotation or 0,
-        sample_aspect_ratio=streams.fraction(cc.sample_aspect_ratio),
+        sample_aspect_ratio=streams.fraction(getattr(cc, "sample_aspect_ratio", None)),
         average_rate=average,
         nominal_rate=nominal,
         pix_fmt=pix_fmt,

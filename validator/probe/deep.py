@@ -11,13 +11,17 @@ from typing import Any
 
 from validator.errors import ProbeError
 from validator.facts import DeepAlpha, MediaFacts
+from validator.probe.reader import CachingReader
 
 _PLANAR_ALPHA = {"yuva420p", "yuva422p", "yuva444p"}
 _LIBVPX = {"vp9": "libvpx-vp9", "vp8": "libvpx"}
+_MAX_PTS = 1 << 62
 _MAX_PACKETS_PER_SAMPLE = 600  # a GOP longer than this is not worth decoding for a sample
 
 
-def sample_alpha(container: Any, facts: MediaFacts, *, frames: int, opaque_alpha: int) -> DeepAlpha:
+def sample_alpha(
+    container: Any, facts: MediaFacts, *, frames: int, opaque_alpha: int, reader: CachingReader
+) -> DeepAlpha:
     """Decode ``frames`` frames spread over the video and count pixels below ``opaque_alpha``."""
     import av
 
@@ -37,6 +41,8 @@ def sample_alpha(container: Any, facts: MediaFacts, *, frames: int, opaque_alpha
     alpha_seen = False
     try:
         for seconds in targets:
+            if not reader.check():
+                break  # the probe reports the limit; what was sampled so far is not a verdict
             frame = _frame_at(container, stream, seconds, libvpx)
             if frame is None:
                 continue
@@ -59,10 +65,11 @@ def sample_alpha(container: Any, facts: MediaFacts, *, frames: int, opaque_alpha
 def _frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -> Any:
     import av
 
-    if seconds > 0 and stream.time_base:
+    target = int(seconds / stream.time_base) if seconds > 0 and stream.time_base else 0
+    if 0 < target < _MAX_PTS:  # a hostile duration of years must not overflow FFmpeg's int64
         try:
-            container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
-        except av.FFmpegError:
+            container.seek(target, stream=stream, backward=True)
+        except (av.FFmpegError, OverflowError):
             container.seek(0)
     if libvpx is None:
         for frame in container.decode(stream):

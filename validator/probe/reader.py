@@ -9,7 +9,10 @@ from the source: the probe's "bytes read" figure. The source is anything with ``
 from __future__ import annotations
 
 import os
+import stat
+import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Protocol
 
 AVSEEK_SIZE = 0x10000
@@ -33,9 +36,14 @@ class FileSource:
     """A local file, read with ``pread`` so concurrent readers never share a file position."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore the flag.
+        self._fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
         try:
-            self.size = os.fstat(self._fd).st_size
+            info = os.fstat(self._fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+                raise OSError(0, f"{kind}, not a video file")
+            self.size = info.st_size
         except OSError:
             os.close(self._fd)
             raise
@@ -49,17 +57,56 @@ class FileSource:
             self._fd = -1
 
 
-class CachingReader:
-    """File-like view of a :class:`Source` with a block cache and a fetched-bytes counter."""
+@dataclass(frozen=True)
+class Limits:
+    """How far one probe may go before it gives up on a file."""
 
-    def __init__(self, source: Source, block: int = BLOCK) -> None:
+    seconds: float = 15.0
+    """Wall-clock time for the whole probe, decoding included."""
+    max_bytes: int = 256 * 1024 * 1024
+    """Bytes fetched from the source (headers are a few MB even for hour-long files)."""
+
+
+class CachingReader:
+    """File-like view of a :class:`Source` with a block cache, a fetched-bytes counter and limits.
+
+    FFmpeg calls ``read`` through PyAV's C bridge, where a Python exception is stashed and a second
+    one prints a traceback. So past a limit, or on an I/O error, the reader records why in
+    :attr:`stopped` and answers end-of-file; the probe turns that into its error afterwards.
+    """
+
+    def __init__(self, source: Source, block: int = BLOCK, limits: Limits | None = None) -> None:
         self.source = source
         self.size = source.size
         self.block = block
         self.bytes_fetched = 0
         self.fetches = 0
+        self.limits = limits or Limits()
+        self.deadline = time.monotonic() + self.limits.seconds
+        self.stopped: str | None = None
         self._pos = 0
         self._cache: OrderedDict[int, bytes] = OrderedDict()
+
+    def check(self) -> bool:
+        """Whether the probe may go on; records why not."""
+        if self.stopped is None:
+            if time.monotonic() > self.deadline:
+                self.stopped = f"gave up after the {self.limits.seconds:g} s time limit"
+            elif self.bytes_fetched > self.limits.max_bytes:
+                self.stopped = f"gave up after reading {self.limits.max_bytes // (1024 * 1024)} MiB"
+        return self.stopped is None
+
+    def _fetch(self, offset: int, length: int) -> bytes:
+        if not self.check():
+            return b""
+        try:
+            data = self.source.read_at(offset, length)
+        except OSError as exc:
+            self.stopped = f"read error: {exc.strerror or exc}"
+            return b""
+        self.bytes_fetched += len(data)
+        self.fetches += 1
+        return data
 
     # -- random access for our own parsers -------------------------------------------------------
     def read_at(self, offset: int, length: int) -> bytes:
@@ -81,20 +128,16 @@ class CachingReader:
         """Read without filling the cache: for a one-off look near the end of a file."""
         if offset < 0 or length <= 0 or offset >= self.size:
             return b""
-        length = min(length, self.size - offset)
-        data = self.source.read_at(offset, length)
-        self.bytes_fetched += len(data)
-        self.fetches += 1
-        return data
+        return self._fetch(offset, min(length, self.size - offset))
 
     def _block(self, index: int) -> bytes:
         data = self._cache.get(index)
         if data is not None:
             self._cache.move_to_end(index)
             return data
-        data = self.source.read_at(index * self.block, self.block)
-        self.bytes_fetched += len(data)
-        self.fetches += 1
+        data = self._fetch(index * self.block, self.block)
+        if not data:
+            return data  # stopped: never cache a short answer
         self._cache[index] = data
         if len(self._cache) > MAX_CACHED_BLOCKS:
             self._cache.popitem(last=False)

@@ -22,6 +22,11 @@ class Rule:
 _ALL = (
     Rule("file-unreadable", Severity.ERROR, "The file cannot be opened or parsed as video."),
     Rule("file-truncated", Severity.ERROR, "The file ends before its own structure says it should."),
+    Rule(
+        "probe-limit",
+        Severity.ERROR,
+        "Probing exceeded its time or size limit (hostile or pathological file).",
+    ),
     Rule("container-format", Severity.ERROR, "The container, judged by content, is not MP4, MOV or WebM."),
     Rule("video-missing", Severity.ERROR, "The file has no video stream."),
     Rule("duration-range", Severity.ERROR, "The video stream is not 5 to 15 minutes long (inclusive)."),

@@ -52,15 +52,26 @@ def evaluate(
 
 
 def unreadable(
-    path: str, reason: str, *, truncated: bool, profile: Profile, fix: str | None = None
+    path: str,
+    reason: str,
+    *,
+    profile: Profile,
+    truncated: bool = False,
+    limit: bool = False,
+    fix: str | None = None,
 ) -> tuple[Finding, ...]:
-    """Findings for a file the probe could not open at all."""
-    rule = "file-truncated" if truncated else "file-unreadable"
-    fix = fix or (
-        "Copy or export the file again: it is incomplete."
-        if truncated
-        else "Re-export the video as MP4 (H.264) or MOV/WebM: this file is damaged or not a video."
-    )
+    """Findings for a file the probe could not open, or gave up on."""
+    if limit:
+        rule = "probe-limit"
+        fix = (
+            fix or "If the file is genuine, re-export it (a sane file's headers read in well under a second)."
+        )
+    elif truncated:
+        rule = "file-truncated"
+        fix = fix or "Copy or export the file again: it is incomplete."
+    else:
+        rule = "file-unreadable"
+        fix = fix or "Re-export the video as MP4 (H.264) or MOV/WebM: this file is damaged or not a video."
     drafts: list[Draft] = [
         (rule, f"{PurePath(path).name}: {reason}", "a readable MP4, MOV or WebM video", reason, fix)
     ]
