@@ -68,3 +68,14 @@ def test_audio_longer_than_video_reports_the_video_duration(media: Callable[[str
     facts = probe(media("audio_longer"))
     assert facts.video is not None and facts.video.duration == pytest.approx(290.0, abs=0.002)
     assert facts.container_duration is not None and facts.container_duration > 300
+
+
+def test_fragmented_mp4_is_not_read_fragment_by_fragment(media: Callable[[str], Path]) -> None:
+    path = media("fragmented")
+    facts = probe(path)
+    assert facts.fragmented is True
+    assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
+    assert facts.audio and facts.audio[0].duration == pytest.approx(330.0, abs=0.05)
+    assert facts.bytes_read <= 256 * 1024, "every moof was visited"
+    deep = probe(path, deep_frames=2)  # decoding seeks anywhere: the whole file stays visible
+    assert deep.video is not None and deep.video.duration == pytest.approx(330.0, abs=0.001)

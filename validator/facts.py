@@ -28,6 +28,8 @@ class DurationSource(str, Enum):
     """The per-track ``DURATION`` tag a Matroska muxer writes."""
     LAST_BLOCK = "last_block"
     """Computed from the timestamps of the video track's last block near the end of a Matroska file."""
+    FRAGMENTS = "fragments"
+    """Fragmented MP4: the last fragment's decode time plus its sample durations."""
     CONTAINER = "container"
     """The container's overall duration: may include a longer audio track."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import struct
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -23,12 +23,13 @@ from validator.facts import (
     MoovPosition,
     VideoStreamFacts,
 )
-from validator.probe import ebml, isobmff, streams
+from validator.probe import ebml, fragments, isobmff, streams
 from validator.probe.reader import CachingReader, FileSource, Limits, Source
 
 __all__ = ["probe", "probe_source"]
 
 SNIFF_BYTES = 64
+WINDOW_PROBESIZE = "65536"
 _OPEN_OPTIONS: dict[str, Any] = {
     "metadata_errors": "replace"
 }  # PyAV 18: bad tag bytes must not make a file unreadable
@@ -63,6 +64,7 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
     if reader.size == 0:
         raise ProbeError("the file is empty (0 bytes)")
     head = reader.read_at(0, SNIFF_BYTES)
+    iso = _prewalk(reader, head, deep=deep_frames > 0)
     try:
         container = _open(reader)
     except ProbeError as exc:
@@ -72,7 +74,7 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
         raise
     try:
         _raise_if_stopped(reader)
-        facts = _facts(reader, container, name, head)
+        facts = _facts(reader, container, name, head, iso)
         if deep_frames > 0 and facts.video is not None:
             from validator.probe.deep import sample_alpha
 
@@ -94,11 +96,14 @@ def _raise_if_stopped(reader: CachingReader) -> None:
 def _open(reader: CachingReader) -> Any:
     import av
 
+    # Shown only a fragmented file's first fragment, FFmpeg would analyse all of it; the sample
+    # description and the first packets tell everything, so stop after 64 KiB of packets.
+    options = {"probesize": WINDOW_PROBESIZE} if reader.visible < reader.size else {}
     try:
         try:
-            return av.open(reader, mode="r", **_OPEN_OPTIONS)
+            return av.open(reader, mode="r", options=options, **_OPEN_OPTIONS)
         except TypeError:  # PyAV 19 dropped metadata_errors (it always replaces)
-            return av.open(reader, mode="r")
+            return av.open(reader, mode="r", options=options)
     except av.FFmpegError as exc:
         raise ProbeError(_reason(exc)) from exc
     except (ValueError, TypeError, RuntimeError, UnicodeError) as exc:
@@ -119,13 +124,39 @@ def _reason(exc: Exception) -> str:
     return f"not readable as video: {text}"
 
 
-def _facts(reader: CachingReader, container: Any, name: str, head: bytes) -> MediaFacts:
+@dataclass(frozen=True)
+class _Iso:
+    """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id."""
+
+    layout: isobmff.IsoLayout
+    durations: dict[int, float]
+
+
+def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
+    """Walk an MP4/MOV's boxes first. A fragmented file's track durations come from its last
+    fragment, and FFmpeg is then shown only the first fragment, so it does not visit every ``moof``
+    (deep decoding seeks anywhere, so it keeps the whole file)."""
+    if isobmff.sniff_ftyp(head) is None and not isobmff.looks_like_quicktime(head):
+        return None
+    layout = isobmff.walk(reader)
+    durations: dict[int, float] = {}
+    if layout.fragmented and layout.moov and layout.first_moof and layout.first_fragment_end and not deep:
+        durations = fragments.track_durations(reader, layout.moov, layout.first_moof)
+        if durations:
+            reader.visible = layout.first_fragment_end
+    return _Iso(layout, durations)
+
+
+def _facts(reader: CachingReader, container: Any, name: str, head: bytes, pre: _Iso | None) -> MediaFacts:
     fmt = container.format.name
     matroska = ebml.is_ebml(head)
     iso = "mp4" in fmt.split(",") or "mov" in fmt.split(",")
     video_streams = [s for s in container.streams.video if not streams.is_cover_art(s)]
-    audio = tuple(streams.audio_facts(s) for s in container.streams.audio)
+    by_track = pre.durations if pre else {}
+    audio = tuple(streams.audio_facts(s, by_track.get(s.id)) for s in container.streams.audio)
     container_duration = container.duration / 1_000_000 if container.duration else None
+    if by_track:  # FFmpeg saw only the first fragment
+        container_duration = max(by_track.values())
 
     brand: str | None = None
     identity: str | None = None
@@ -135,7 +166,7 @@ def _facts(reader: CachingReader, container: Any, name: str, head: bytes) -> Med
     rotation: int | None = None
     layout: ebml.EbmlLayout | None = None
     if iso:
-        iso_layout = isobmff.walk(reader)
+        iso_layout = pre.layout if pre else isobmff.walk(reader)
         brand = iso_layout.major_brand
         identity = isobmff.container_name(brand, iso_layout.compatible_brands) or fmt
         moov, fragmented, truncated = iso_layout.moov_position, iso_layout.fragmented, iso_layout.truncated
@@ -150,7 +181,7 @@ def _facts(reader: CachingReader, container: Any, name: str, head: bytes) -> Med
 
     video = None
     if video_streams:
-        video = _video_facts(reader, video_streams[0], layout, rotation, container_duration)
+        video = _video_facts(reader, video_streams[0], layout, rotation, container_duration, by_track)
     alpha = AlphaEvidence(
         streams.alpha_pieces(
             video.pix_fmt if video else None,
@@ -184,6 +215,7 @@ def _video_facts(
     layout: ebml.EbmlLayout | None,
     rotation: int | None,
     container_duration: float | None,
+    by_track: dict[int, float],
 ) -> VideoStreamFacts:
     cc = stream.codec_context  # None when FFmpeg has no decoder for the stream: every fact unknown
     pix_fmt = getattr(cc, "pix_fmt", None) or None
@@ -193,6 +225,8 @@ def _video_facts(
         getattr(stream, "guessed_rate", None)
     )
     duration, source = streams.video_duration(stream, matroska=layout is not None)
+    if stream.id in by_track:
+        duration, source = by_track[stream.id], DurationSource.FRAGMENTS
     if duration is None and layout is not None:
         rate = average or nominal
         frame_ns = int(1e9 / rate) if rate else None

@@ -28,11 +28,7 @@ def sample_alpha(
     video = facts.video
     assert video is not None
     stream = next(s for s in container.streams if s.index == video.index)
-    libvpx = (
-        _LIBVPX.get(video.codec or "")
-        if any(p.name == "matroska_alpha_mode" and p.has_alpha for p in facts.alpha.pieces)
-        else None
-    )
+    libvpx = alpha_decoder(facts)
     duration = video.duration or 0.0
     targets = [duration * (i + 0.5) / frames for i in range(frames)] if duration else [0.0]
     opaque = bytes(range(opaque_alpha, 256))
@@ -43,11 +39,11 @@ def sample_alpha(
         for seconds in targets:
             if not reader.check():
                 break  # the probe reports the limit; what was sampled so far is not a verdict
-            frame = _frame_at(container, stream, seconds, libvpx)
+            frame = frame_at(container, stream, seconds, libvpx)
             if frame is None:
                 continue
             sampled += 1
-            plane = _alpha_bytes(frame)
+            plane = alpha_bytes(frame)
             if plane is None:
                 continue
             alpha_seen = True
@@ -62,7 +58,16 @@ def sample_alpha(
     return DeepAlpha(sampled, alpha_seen, share, lowest if alpha_seen else None)
 
 
-def _frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -> Any:
+def alpha_decoder(facts: MediaFacts) -> str | None:
+    """The libvpx decoder that keeps a VP8/VP9 alpha layer, when the file has one; else ``None``."""
+    video = facts.video
+    if video is None or not any(p.name == "matroska_alpha_mode" and p.has_alpha for p in facts.alpha.pieces):
+        return None
+    return _LIBVPX.get(video.codec or "")
+
+
+def frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -> Any:
+    """The first frame at or after the keyframe before ``seconds``; decoded by ``libvpx`` if named."""
     import av
 
     target = int(seconds / stream.time_base) if seconds > 0 and stream.time_base else 0
@@ -88,7 +93,7 @@ def _frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -
     return None
 
 
-def _alpha_bytes(frame: Any) -> bytes | None:
+def alpha_bytes(frame: Any) -> bytes | None:
     """The alpha plane as one 8-bit byte per pixel, without line padding; ``None`` without alpha."""
     import av
 

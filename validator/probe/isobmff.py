@@ -57,10 +57,16 @@ class IsoLayout:
     truncated: bool
     rotation: int | None
     """Clockwise display rotation of the first video track, from its ``tkhd`` matrix."""
+    moov: Box | None = None
+    """The ``moov`` box, when there is one."""
+    first_moof: int | None = None
+    """Offset of the first ``moof`` after the ``moov`` (fragmented files)."""
+    first_fragment_end: int | None = None
+    """Where the first fragment's ``mdat`` ends: all FFmpeg needs to read the streams' first packets."""
 
 
 @dataclass(frozen=True)
-class _Box:
+class Box:
     type: str
     start: int
     header: int
@@ -71,7 +77,7 @@ class _Box:
         return self.start + self.header
 
 
-def _read_box(reader: CachingReader, offset: int, limit: int) -> _Box | None:
+def read_box(reader: CachingReader, offset: int, limit: int) -> Box | None:
     head = reader.read_at(offset, 16)
     if len(head) < 8:
         return None
@@ -92,16 +98,16 @@ def _read_box(reader: CachingReader, offset: int, limit: int) -> _Box | None:
         total = size
     if total is not None and total < header:
         return None
-    return _Box(box_type, offset, header, total)
+    return Box(box_type, offset, header, total)
 
 
-def _children(reader: CachingReader, box: _Box) -> list[_Box]:
+def children(reader: CachingReader, box: Box) -> list[Box]:
     end = box.start + (box.size if box.size is not None else reader.size - box.start)
     end = min(end, reader.size)
-    out: list[_Box] = []
+    out: list[Box] = []
     offset = box.payload
     while offset + 8 <= end and len(out) < MAX_CHILD_BOXES:
-        child = _read_box(reader, offset, end)
+        child = read_box(reader, offset, end)
         if child is None or child.size is None:
             break
         out.append(child)
@@ -150,14 +156,16 @@ def walk(reader: CachingReader) -> IsoLayout:
     offset = 0
     major: str | None = None
     compat: tuple[str, ...] = ()
-    moov: _Box | None = None
+    moov: Box | None = None
     media_seen_before_moov = False
     media_seen = False
     fragmented = False
     truncated = False
+    first_moof: int | None = None
+    first_fragment_end: int | None = None
     count = 0
     while offset + 8 <= size and count < MAX_TOP_LEVEL_BOXES:
-        box = _read_box(reader, offset, size)
+        box = read_box(reader, offset, size)
         count += 1
         if box is None:
             truncated = True
@@ -178,7 +186,11 @@ def walk(reader: CachingReader) -> IsoLayout:
             if box.type == "moof":
                 fragmented = True
                 if moov is not None:
-                    break  # thousands of fragments may follow; FFmpeg indexes them itself
+                    first_moof = offset
+                    following = read_box(reader, end, size) if end + 8 <= size else None
+                    if following is not None and following.type == "mdat" and following.size is not None:
+                        first_fragment_end = min(size, end + following.size)
+                    break  # hundreds of fragments may follow: fragments.py reads only the last
         if box.size is None or truncated:
             break
         offset = end
@@ -189,13 +201,15 @@ def walk(reader: CachingReader) -> IsoLayout:
         position = MoovPosition.END if media_seen_before_moov else MoovPosition.START
     rotation = _video_rotation(reader, moov) if moov is not None else None
     if moov is not None and not fragmented:
-        fragmented = any(c.type == "mvex" for c in _children(reader, moov))
-    return IsoLayout(major, compat, position, fragmented, truncated, rotation)
+        fragmented = any(c.type == "mvex" for c in children(reader, moov))
+    return IsoLayout(
+        major, compat, position, fragmented, truncated, rotation, moov, first_moof, first_fragment_end
+    )
 
 
-def _video_rotation(reader: CachingReader, moov: _Box) -> int | None:
-    for trak in (c for c in _children(reader, moov) if c.type == "trak"):
-        kids = _children(reader, trak)
+def _video_rotation(reader: CachingReader, moov: Box) -> int | None:
+    for trak in (c for c in children(reader, moov) if c.type == "trak"):
+        kids = children(reader, trak)
         if not _is_video_trak(reader, kids):
             continue
         tkhd = next((c for c in kids if c.type == "tkhd"), None)
@@ -205,11 +219,11 @@ def _video_rotation(reader: CachingReader, moov: _Box) -> int | None:
     return None
 
 
-def _is_video_trak(reader: CachingReader, trak_children: list[_Box]) -> bool:
+def _is_video_trak(reader: CachingReader, trak_children: list[Box]) -> bool:
     mdia = next((c for c in trak_children if c.type == "mdia"), None)
     if mdia is None:
         return False
-    hdlr = next((c for c in _children(reader, mdia) if c.type == "hdlr"), None)
+    hdlr = next((c for c in children(reader, mdia) if c.type == "hdlr"), None)
     if hdlr is None:
         return False
     body = reader.read_at(hdlr.payload, 12)

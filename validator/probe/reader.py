@@ -84,6 +84,8 @@ class CachingReader:
         self.limits = limits or Limits()
         self.deadline = time.monotonic() + self.limits.seconds
         self.stopped: str | None = None
+        self.visible = source.size
+        """The size FFmpeg is shown; our own parsers always see the whole file (``size``)."""
         self._pos = 0
         self._cache: OrderedDict[int, bytes] = OrderedDict()
 
@@ -145,21 +147,21 @@ class CachingReader:
 
     # -- the file protocol PyAV uses ----------------------------------------------------------------
     def read(self, n: int = -1) -> bytes:
-        if n is None or n < 0:
-            n = self.size - self._pos
+        if n is None or n < 0 or self._pos + n > self.visible:
+            n = max(0, self.visible - self._pos)
         data = self.read_at(self._pos, n)
         self._pos += len(data)
         return data
 
     def seek(self, offset: int, whence: int = 0) -> int:
         if whence & AVSEEK_SIZE:
-            return self.size
+            return self.visible
         if whence == os.SEEK_SET:
             self._pos = offset
         elif whence == os.SEEK_CUR:
             self._pos += offset
         elif whence == os.SEEK_END:
-            self._pos = self.size + offset
+            self._pos = self.visible + offset
         else:
             raise OSError(f"unsupported seek whence {whence}")
         if self._pos < 0:

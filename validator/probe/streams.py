@@ -104,6 +104,7 @@ def alpha_pieces(pix_fmt: str | None, metadata: Any, *, matroska: bool) -> tuple
     return tuple(pieces)
 
 
-def audio_facts(stream: Any) -> AudioStreamFacts:
+def audio_facts(stream: Any, duration: float | None = None) -> AudioStreamFacts:
+    """An audio stream; ``duration`` overrides the index's when the probe measured it itself."""
     codec = getattr(stream.codec_context, "name", None)
-    return AudioStreamFacts(stream.index, codec, stream_duration(stream))
+    return AudioStreamFacts(stream.index, codec, duration or stream_duration(stream))
