@@ -6,15 +6,21 @@ Exit codes: 0 every file passes; 1 at least one file fails (warnings count with 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
+import cli_cloud  # the cloud commands' option types and logic (imports nothing heavy)
 from validator.errors import PreflightError, ProfileError, UsageError
+
+if TYPE_CHECKING:
+    from validator.findings import BatchReport
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
@@ -38,6 +44,7 @@ class OutputFormat(str, Enum):
     json = "json"
     junit = "junit"
     github = "github"
+    sarif = "sarif"
 
 
 def _fail(code: int, message: str) -> NoReturn:
@@ -58,12 +65,32 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only failures and errors; rely on the exit code.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print every fact, the commands run and timings.")
+    ] = False,
 ) -> None:
     """Check avatar-training videos for Alibaba Cloud ICE before you train."""
+    if quiet and verbose:
+        _fail(EXIT_USAGE, "--quiet and --verbose exclude each other")
+
+
+def _detail(ctx: typer.Context) -> str:
+    """``quiet``, ``normal`` or ``verbose``, from the global options."""
+    params = ctx.find_root().params
+    return "quiet" if params.get("quiet") else "verbose" if params.get("verbose") else "normal"
+
+
+def _colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Video files, folders (searched recursively) or globs.")],
     transparent: Annotated[
         TransparentChoice,
@@ -82,6 +109,14 @@ def check(
         int | None, typer.Option(min=1, help="Files probed in parallel (default: CPU count).")
     ] = None,
     profile: Annotated[Path | None, typer.Option(help="Profile TOML overriding the default rules.")] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds one file's probe may take before it is reported and skipped."),
+    ] = 15.0,
+    preview: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Also write a contact sheet of each video into this folder."),
+    ] = None,
 ) -> None:
     """Check videos against the ICE avatar-training rules and derive the Transparent flag."""
     from validator import check_files
@@ -97,19 +132,42 @@ def check(
     except ProfileError as exc:
         _fail(EXIT_ENVIRONMENT, str(exc))
     declared = None if transparent is TransparentChoice.auto else transparent is TransparentChoice.true
-    report = check_files(list(inputs.files), declared, profile=rules, deep=deep, strict=strict, jobs=jobs)
+    from validator.probe.reader import Limits
+
+    report = check_files(
+        list(inputs.files),
+        declared,
+        profile=rules,
+        deep=deep,
+        strict=strict,
+        jobs=jobs,
+        limits=Limits(timeout),
+    )
     if output_format is None:
         output_format = (
             OutputFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.text
         )
-    text = render(Format(output_format.value), report)
+    detail = _detail(ctx)
+    if output_format is OutputFormat.text:
+        from validator.formats.text import Detail
+        from validator.formats.text import render as render_text
+
+        text = render_text(report, detail=Detail(detail), colour=output is None and _colour(sys.stdout))
+    else:
+        text = render(Format(output_format.value), report)
+    if detail == "verbose":
+        took = sum(f.seconds or 0 for f in report.files)
+        typer.echo(f"{len(report.files)} files; probing took {took:.2f} s in all", err=True)
+    if preview is not None:
+        _previews(report, preview, detail)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             _fail(EXIT_ENVIRONMENT, f"cannot write {output}: {exc.strerror or exc}")
         failed = sum(1 for f in report.files if f.failed(strict))
-        typer.echo(f"{len(report.files)} checked, {failed} failed; report written to {output}", err=True)
+        if detail != "quiet":
+            typer.echo(f"{len(report.files)} checked, {failed} failed; report written to {output}", err=True)
     else:
         typer.echo(text, nl=False)
     raise typer.Exit(EXIT_FAILED if report.failed else EXIT_OK)
@@ -175,6 +233,190 @@ def sandbox(
         pass
     finally:
         server.stop()
+
+
+@app.command()
+def update(
+    job_id: Annotated[str, typer.Option(help="The training job to update; 'new' creates one.")],
+    video: Annotated[str | None, typer.Option(help="A file, an OSS URL or a media ID.")] = None,
+    portrait: Annotated[str | None, typer.Option(help="Square JPEG/PNG: a file or a media ID.")] = None,
+    thumbnail: Annotated[str | None, typer.Option(help="https OSS URL for the trained thumbnail.")] = None,
+    name: Annotated[str | None, typer.Option(help="AvatarName, at most 7 characters.")] = None,
+    description: Annotated[str | None, typer.Option(help="AvatarDescription, at most 1,000.")] = None,
+    transparent: Annotated[
+        TransparentChoice, typer.Option(help="'auto' sends the value derived from the video.")
+    ] = TransparentChoice.auto,
+    submit: Annotated[bool, typer.Option(help="Submit the job for training afterwards.")] = False,
+    wait: Annotated[bool, typer.Option(help="Wait until training ends (Success or Fail).")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check, print the requests, send nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before changing anything.")] = False,
+    output_format: cli_cloud.FormatOpt = cli_cloud.CloudFormat.text,
+    use_sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Use an embedded local sandbox (no cloud account).")
+    ] = False,
+    region: cli_cloud.RegionOpt = None,
+    endpoint: cli_cloud.EndpointOpt = None,
+    profile: cli_cloud.CredProfileOpt = None,
+    bucket: cli_cloud.BucketOpt = None,
+    oss_endpoint: cli_cloud.OssEndpointOpt = None,
+    prefix: cli_cloud.PrefixOpt = None,
+) -> None:
+    """Validate, upload, register and update an ICE avatar-training job, safely."""
+    cli_cloud.update(
+        job_id=job_id, video=video, portrait=portrait, thumbnail=thumbnail, name=name,
+        description=description, transparent=cli_cloud.transparent_value(transparent.value),
+        submit=submit, wait=wait, dry_run=dry_run, yes=yes,
+        as_json=output_format is cli_cloud.CloudFormat.json, use_sandbox=use_sandbox,
+        connection=cli_cloud.Connection(region, endpoint, profile, bucket, oss_endpoint, prefix),
+    )
+
+
+@app.command()
+def status(
+    job_id: Annotated[str, typer.Argument(help="The training job.")],
+    output_format: cli_cloud.FormatOpt = cli_cloud.CloudFormat.text,
+    region: cli_cloud.RegionOpt = None,
+    endpoint: cli_cloud.EndpointOpt = None,
+    profile: cli_cloud.CredProfileOpt = None,
+) -> None:
+    """Show one avatar-training job (GetAvatarTrainingJob)."""
+    connection = cli_cloud.Connection(region, endpoint, profile)
+    cli_cloud.status(job_id, as_json=output_format is cli_cloud.CloudFormat.json, connection=connection)
+
+
+@app.command()
+def jobs(
+    status_filter: Annotated[str | None, typer.Option("--status", help="Only jobs in this state.")] = None,
+    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
+    page_size: Annotated[int, typer.Option(min=1, max=100, help="Jobs per page.")] = 20,
+    output_format: cli_cloud.FormatOpt = cli_cloud.CloudFormat.text,
+    region: cli_cloud.RegionOpt = None,
+    endpoint: cli_cloud.EndpointOpt = None,
+    profile: cli_cloud.CredProfileOpt = None,
+) -> None:
+    """List avatar-training jobs, newest first (ListAvatarTrainingJobs)."""
+    connection = cli_cloud.Connection(region, endpoint, profile)
+    as_json = output_format is cli_cloud.CloudFormat.json
+    cli_cloud.jobs(status_filter, page, page_size, as_json=as_json, connection=connection)
+
+
+def _previews(report: BatchReport, folder: Path, detail: str) -> None:
+    from validator.preview import write_sheets
+
+    paths = [f.path for f in report.files if f.facts is not None and f.facts.video is not None]
+    try:
+        outcomes = write_sheets(paths, folder)
+    except OSError as exc:
+        _fail(EXIT_ENVIRONMENT, f"cannot write previews into {folder}: {exc.strerror or exc}")
+    for outcome in outcomes:
+        if outcome.sheet is None:
+            typer.echo(f"avatar-preflight: no preview of {outcome.source}: {outcome.problem}", err=True)
+        elif detail == "verbose":
+            typer.echo(f"preview of {outcome.source}: {outcome.sheet}", err=True)
+
+
+@app.command()
+def fix(
+    ctx: typer.Context,
+    source: Annotated[
+        Path, typer.Argument(metavar="INPUT", exists=True, dir_okay=False, help="The video to conform.")
+    ],
+    target: Annotated[
+        Path,
+        typer.Argument(metavar="OUTPUT", help=".mp4, .mov or .webm; video with alpha needs .mov or .webm."),
+    ],
+    crop: Annotated[
+        bool, typer.Option(help="Fill the frame and crop the overflow instead of padding.")
+    ] = False,
+    drop_alpha: Annotated[bool, typer.Option(help="Encode without the alpha channel.")] = False,
+    draft: Annotated[
+        bool, typer.Option(help="Fastest encoder settings (bigger file, lower quality): for trying out.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Print the ffmpeg command instead of running it.")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", "-y", help="Replace OUTPUT if it exists.")
+    ] = False,
+    profile: Annotated[Path | None, typer.Option(help="Profile TOML overriding the default rules.")] = None,
+) -> None:
+    """Conform a video with ffmpeg (size, rotation, length, container, index), then check the result."""
+    from validator.conform import Options, find_ffmpeg, plan_fix, run_fix
+    from validator.errors import ToolMissingError
+    from validator.profile import discover, load
+
+    detail = _detail(ctx)
+    try:
+        rules = load(profile) if profile else discover()
+        plan = plan_fix(source, target, profile=rules, options=Options(crop, drop_alpha, draft, overwrite))
+    except UsageError as exc:
+        _fail(EXIT_USAGE, str(exc))
+    except ProfileError as exc:
+        _fail(EXIT_ENVIRONMENT, str(exc))
+    if plan.refusal:
+        _fail(EXIT_FAILED, f"{source}: {plan.refusal}")
+    try:
+        exe = find_ffmpeg()
+    except ToolMissingError as exc:
+        if not dry_run:
+            _fail(EXIT_ENVIRONMENT, str(exc))
+        exe = "ffmpeg"
+    if dry_run or detail == "verbose":
+        typer.echo(plan.command(exe), err=not dry_run)
+    if dry_run:
+        raise typer.Exit(EXIT_OK)
+    with _progress_bar(plan.output_seconds, enabled=detail != "quiet") as advance:
+        result = run_fix(plan, executable=exe, on_progress=advance)
+    if result.output is None:
+        _fail(EXIT_FAILED, f"{source}: {result.error}")
+    verdict = "passes" if result.passed else "still FAILS"
+    if detail != "quiet" or not result.passed:
+        typer.echo(f"wrote {target} in {result.seconds:.1f} s; check {verdict}")
+    if detail == "verbose" or not result.passed:
+        from validator.findings import BatchReport
+        from validator.formats.text import Detail
+        from validator.formats.text import render as render_text
+
+        batch = BatchReport((result.output,), rules.name)
+        typer.echo(render_text(batch, detail=Detail(detail), colour=_colour(sys.stdout)), nl=False)
+    raise typer.Exit(EXIT_OK if result.passed else EXIT_FAILED)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: float | None, *, enabled: bool) -> Iterator[Callable[[float], None]]:
+    """A progress bar on stderr, only when stderr is a terminal; yields the callback to advance it."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _seconds: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    columns = ("{task.description}", BarColumn(), "{task.percentage:>3.0f}%", TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("encoding", total=total)
+        yield lambda seconds: progress.update(task, completed=seconds)
+
+
+@app.command()
+def preview(
+    video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The video to preview.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PNG to write.")],
+    frames: Annotated[int, typer.Option(min=1, max=64, help="Frames sampled, evenly spaced.")] = 8,
+    columns: Annotated[int, typer.Option(min=1, max=16, help="Tiles per row.")] = 4,
+    tile: Annotated[int, typer.Option(min=32, max=1920, help="Longer side of a tile, in pixels.")] = 320,
+) -> None:
+    """Write a contact sheet: frames over a checkerboard, each with its share of transparent pixels."""
+    from validator.errors import ProbeError
+    from validator.preview import Layout, contact_sheet
+
+    try:
+        sheet = contact_sheet(video, layout=Layout(frames=frames, columns=columns, tile=tile))
+    except ProbeError as exc:
+        _fail(EXIT_FAILED, f"{video}: {exc.reason}")
+    try:
+        output.write_bytes(sheet.png)
+    except OSError as exc:
+        _fail(EXIT_ENVIRONMENT, f"cannot write {output}: {exc.strerror or exc}")
+    shares = ", ".join(t.caption.split("  ")[-1] for t in sheet.tiles)
+    typer.echo(f"wrote {output} ({sheet.width}x{sheet.height}): {shares}", err=True)
 
 
 def main() -> None:

@@ -142,7 +142,9 @@ CASES: dict[str, Case] = {
         errors={"duration-range", "container-format"},
     ),
     "fragmented": _c(
-        "frag.mp4", VideoSpec(**{**H264, "fragmented": True}), {"fragmented": True, "video.duration": LONG, "video.duration_source": "fragments"}
+        "frag.mp4",
+        VideoSpec(**{**H264, "fragmented": True}),
+        {"fragmented": True, "video.duration": LONG, "video.duration_source": "fragments"},
     ),
     "mov_named_mp4": _c(
         "quicktime.mp4",

@@ -99,6 +99,7 @@ def report() -> BatchReport:
         (Format.JSON, "report.json"),
         (Format.JUNIT, "report.xml"),
         (Format.GITHUB, "report.github"),
+        (Format.SARIF, "report.sarif"),
     ],
 )
 def test_golden(fmt: Format, name: str) -> None:

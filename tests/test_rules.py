@@ -27,7 +27,8 @@ def test_every_rule_is_exercised_both_ways() -> None:
     from validator.rules.catalog import RULES
 
     # file-unreadable, file-truncated, video-missing, transparent-mismatch and the alpha rules are
-    # covered by test_broken_files.py, test_paths.py and test_transparent.py; everything else must appear in the table.
+    # covered by test_broken_files.py, test_paths.py and test_transparent.py; everything else must
+    # appear in the table.
     elsewhere = {
         "probe-limit",
         "file-unreadable",

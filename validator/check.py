@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from validator.errors import ProbeError
 from validator.findings import BatchReport, FileReport
@@ -69,7 +71,9 @@ def check_files(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
 
     def one(path: str) -> FileReport:
+        started = time.perf_counter()
         report = check_file(path, transparent, profile=profile, deep=deep, limits=limits)
+        report = replace(report, seconds=time.perf_counter() - started)
         if on_done is not None:
             on_done(report)
         return report

@@ -20,6 +20,10 @@ class ProfileError(PreflightError):
     """A profile file is missing, unreadable or invalid."""
 
 
+class ToolMissingError(PreflightError):
+    """An external program a command needs (the ``ffmpeg`` executable) cannot be found or run."""
+
+
 class ProbeError(PreflightError):
     """A file could not be probed. Carries a short reason people can read."""
 

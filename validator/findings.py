@@ -57,6 +57,8 @@ class FileReport:
     """The ``--transparent`` value the user declared; ``None`` for ``auto``."""
     conform: str | None = None
     """One command that fixes every fixable finding at once, when there is one."""
+    seconds: float | None = None
+    """Wall time spent probing and judging the file, when measured."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -15,6 +15,7 @@ class Format(str, Enum):
     JSON = "json"
     JUNIT = "junit"
     GITHUB = "github"
+    SARIF = "sarif"
 
 
 Renderer = Callable[[BatchReport], str]
@@ -22,6 +23,7 @@ Renderer = Callable[[BatchReport], str]
 
 def renderer(fmt: Format) -> Renderer:
     """The render function of ``fmt``; imported on demand so a run pays only for its own format."""
+    render: Renderer
     if fmt is Format.TEXT:
         from validator.formats.text import render
     elif fmt is Format.JSON:
@@ -30,6 +32,8 @@ def renderer(fmt: Format) -> Renderer:
         from validator.formats.junit import render
     elif fmt is Format.GITHUB:
         from validator.formats.github import render
+    elif fmt is Format.SARIF:
+        from validator.formats.sarif import render
     else:  # pragma: no cover - the enum is closed
         raise ValueError(fmt)
     return render

@@ -1,15 +1,37 @@
 """Plain-text output for people: one block per file, a table of findings with their fixes, a summary.
 
-No colour and no terminal tricks: the same bytes read well on a terminal, in a log and in a pipe.
+By default no colour and no terminal tricks: the same bytes read well on a terminal, in a log and in
+a pipe. The caller may ask for colour (it knows whether it writes to a terminal and whether
+``NO_COLOR`` is set); colour only wraps words, so the plain text is unchanged underneath.
 """
 
 from __future__ import annotations
 
+from enum import Enum
+from fractions import Fraction
+
 from validator.facts import MediaFacts
-from validator.findings import BatchReport, FileReport, Verdict
+from validator.findings import BatchReport, FileReport, Severity, Verdict
 from validator.rules.checks import clock
 
 _VERDICT = {Verdict.PASS: "PASS", Verdict.WARN: "PASS (warnings)", Verdict.FAIL: "FAIL"}
+_GREEN, _YELLOW, _RED = "32", "33", "31"
+_VERDICT_COLOUR = {Verdict.PASS: _GREEN, Verdict.WARN: _YELLOW, Verdict.FAIL: _RED}
+_SEVERITY_COLOUR = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: ""}
+
+
+class Detail(str, Enum):
+    """How much the text report says."""
+
+    QUIET = "quiet"
+    """Failing files and their errors only; nothing at all when every file passes."""
+    NORMAL = "normal"
+    VERBOSE = "verbose"
+    """Every fact the probe established, and how long each file took."""
+
+
+def _paint(text: str, colour: str, on: bool) -> str:
+    return f"\x1b[{colour}m{text}\x1b[0m" if on and colour else text
 
 
 def _flag(value: bool | None) -> str:
@@ -45,12 +67,48 @@ def describe(facts: MediaFacts) -> str:
     return " | ".join(parts)
 
 
-def _file(report: FileReport, strict: bool) -> list[str]:
-    verdict = _VERDICT[report.verdict]
+def _details(report: FileReport) -> list[str]:
+    facts = report.facts
+    lines: list[str] = []
+    if facts is not None:
+        moov = facts.moov_position.value if facts.moov_position else "n/a"
+        lines.append(
+            f"  file: {facts.size} bytes | {facts.format_name} | brand {facts.brand} | moov {moov} | "
+            f"fragmented {_flag(facts.fragmented)} | {facts.bytes_read} bytes read"
+        )
+        video = facts.video
+        if video is not None:
+            sar = video.sample_aspect_ratio
+            lines.append(
+                f"  video: stream {video.index} | coded {video.width}x{video.height} | "
+                f"rotation {video.rotation} | sar {sar if sar is not None else 'n/a'} | "
+                f"rate {_fraction(video.average_rate)} avg, {_fraction(video.nominal_rate)} nominal | "
+                f"frames {video.frames if video.frames is not None else 'n/a'} | bit depth {video.bit_depth}"
+            )
+        for audio in facts.audio:
+            seconds = f"{audio.duration:.3f} s" if audio.duration is not None else "duration unknown"
+            lines.append(f"  audio: stream {audio.index} | {audio.codec} | {seconds}")
+        lines.extend(f"  note: {note}" for note in facts.notes)
+    if report.seconds is not None:
+        lines.append(f"  checked in {report.seconds * 1000:.0f} ms")
+    return lines
+
+
+def _fraction(value: Fraction | None) -> str:
+    return "n/a" if value is None else f"{float(value):.3f}"
+
+
+def _file(
+    report: FileReport, strict: bool, detail: Detail = Detail.NORMAL, colour: bool = False
+) -> list[str]:
+    verdict = _paint(_VERDICT[report.verdict], _VERDICT_COLOUR[report.verdict], colour)
     if strict and report.verdict is Verdict.WARN:
-        verdict = "FAIL (strict: warnings)"
+        verdict = _paint("FAIL (strict: warnings)", _RED, colour)
     lines = [f"{report.path}: {verdict}  Transparent={_flag(report.transparent)}"]
-    if report.facts is not None:
+    findings = report.findings
+    if detail is Detail.QUIET:
+        findings = report.findings if strict else report.errors
+    elif report.facts is not None:
         lines.append(f"  {describe(report.facts)}")
         evidence = "; ".join(p.detail for p in report.facts.alpha.pieces)
         deep = report.facts.alpha.deep
@@ -62,20 +120,29 @@ def _file(report: FileReport, strict: bool) -> list[str]:
             evidence += f"; {deep.frames_sampled} frames decoded: no alpha plane"
         if evidence:
             lines.append(f"  alpha: {evidence}")
-    if not report.findings:
+    if detail is Detail.VERBOSE:
+        lines.extend(_details(report))
+    if not findings:
         lines.append("  no findings")
-    width = max((len(f.rule) for f in report.findings), default=0)
-    for f in report.findings:
-        lines.append(f"  {f.severity.value.upper():<7}  {f.rule:<{width}}  {f.message}")
+    width = max((len(f.rule) for f in findings), default=0)
+    for f in findings:
+        label = _paint(f"{f.severity.value.upper():<7}", _SEVERITY_COLOUR[f.severity], colour)
+        lines.append(f"  {label}  {f.rule:<{width}}  {f.message}")
         if f.fix:
             lines.append(f"  {'':<7}  {'':<{width}}  fix: {f.fix}")
-    if report.conform and len([f for f in report.findings if f.fix]) > 1:
+    if detail is not Detail.QUIET and report.conform and len([f for f in findings if f.fix]) > 1:
         lines.append(f"  to fix everything at once: {report.conform}")
     return lines
 
 
-def render(report: BatchReport) -> str:
-    blocks = ["\n".join(_file(f, report.strict)) for f in report.files]
+def render(report: BatchReport, *, detail: Detail = Detail.NORMAL, colour: bool = False) -> str:
+    """The report for people; ``detail`` and ``colour`` default to the plain, normal report."""
+    files = report.files
+    if detail is Detail.QUIET:
+        files = tuple(f for f in files if f.failed(report.strict))
+    blocks = ["\n".join(_file(f, report.strict, detail, colour)) for f in files]
+    if detail is Detail.QUIET:
+        return "\n\n".join(blocks) + "\n" if blocks else ""
     total = len(report.files)
     failed = sum(1 for f in report.files if f.failed(report.strict))
     summary = (

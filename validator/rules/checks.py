@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import PurePath
 
 from validator.facts import MediaFacts, MoovPosition
 from validator.findings import Finding, sort_findings
 from validator.profile import Profile
 from validator.rules import fixes
+from validator.rules.recipe import Recipe
 
 EXTENSIONS = {
     ".mp4": "mp4",
@@ -78,24 +80,45 @@ def unreadable(
     return _finalise(drafts, profile)
 
 
-def conform_command(facts: MediaFacts, profile: Profile) -> str | None:
-    """One ffmpeg command that fixes every fixable problem at once, or ``None`` if nothing to fix."""
+def conform_plan(facts: MediaFacts, profile: Profile) -> fixes.Plan:
+    """What a run conforming this file must change (empty when only the container or index is wrong)."""
     video = facts.video
-    if video is None:
-        return None
-    plan = fixes.Plan(
+    return fixes.Plan(
         scale=_needs_scale(facts, profile),
-        trim=video.duration is not None and video.duration > profile.max_duration,
+        trim=video is not None and video.duration is not None and video.duration > profile.max_duration,
         constant_rate=_variable_rate(facts, profile),
     )
-    needs_container = facts.container not in profile.containers
-    if plan != fixes.Plan():
-        return fixes.encode(facts, profile, plan)
-    if needs_container:
-        return fixes.remux(facts, profile)
-    if facts.moov_position is MoovPosition.END:
-        return fixes.faststart(facts)
+
+
+def conform_recipe(
+    facts: MediaFacts, profile: Profile, plan: fixes.Plan | None = None, target: str | None = None
+) -> Recipe | None:
+    """The one ffmpeg run that fixes every fixable problem at once; ``None`` if there is nothing to fix.
+
+    ``plan`` adds the caller's choices (crop, drop alpha, draft) to what the facts require; a
+    ``target`` whose container differs from the file's always yields a run.
+    """
+    if facts.video is None:
+        return None
+    needed = conform_plan(facts, profile)
+    if plan is not None:
+        needed = replace(plan, scale=needed.scale, trim=needed.trim, constant_rate=needed.constant_rate)
+    wanted = fixes.container_of(target) if target else None
+    if needed.reencodes:
+        return fixes.encode_recipe(facts, profile, needed, target)
+    if needed.trim or facts.container not in profile.containers:
+        return fixes.remux_recipe(facts, profile, needed, target)
+    if wanted is not None and (wanted != facts.container or facts.moov_position is MoovPosition.END):
+        return fixes.remux_recipe(facts, profile, needed, target)
+    if facts.moov_position is MoovPosition.END and target is None:
+        return fixes.remux_recipe(facts, profile, needed, fixes.output_path(facts, facts.container or "mp4"))
     return None
+
+
+def conform_command(facts: MediaFacts, profile: Profile) -> str | None:
+    """:func:`conform_recipe` as the shell command ``check`` prints."""
+    recipe = conform_recipe(facts, profile)
+    return recipe.command() if recipe else None
 
 
 def _finalise(drafts: list[Draft], profile: Profile) -> tuple[Finding, ...]:
@@ -193,7 +216,7 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
             f"The video is too long: {clock(video.duration)}.",
             expected,
             clock(video.duration),
-            fixes.encode(facts, profile, fixes.Plan(trim=True, scale=_needs_scale(facts, profile))),
+            fixes.remux(facts, profile, fixes.Plan(trim=True, scale=_needs_scale(facts, profile))),
         )
 
 

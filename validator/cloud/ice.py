@@ -1,0 +1,298 @@
+"""The ICE avatar-training API behind a small interface, and its implementation on the official SDK.
+
+:class:`IceService` is what the flow needs; :class:`SdkIceService` speaks it through
+``alibabacloud_ice20201109`` with explicit timeouts, retries throttling and 5xx answers with backoff
+and jitter (honouring ``x-acs-retry-after``), and turns every SDK exception into one
+:class:`~validator.cloud.errors.CloudError` carrying the service's code, message and request ID.
+Parameters travel by their wire names (``AvatarName``, ``Video``...), so what a dry run prints is
+exactly what is sent.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from validator.cloud.errors import CloudError
+from validator.cloud.jobs import JobPage, JobView, MediaView, integer, number
+from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+
+T = TypeVar("T")
+
+UPDATE_FIELDS = {
+    "AvatarName": "avatar_name",
+    "AvatarDescription": "avatar_description",
+    "Thumbnail": "thumbnail",
+    "Portrait": "portrait",
+    "Video": "video",
+    "Transparent": "transparent",
+}
+"""UpdateAvatarTrainingJob's parameters besides JobId: wire name -> SDK attribute."""
+
+SAFE_TO_REPEAT = frozenset(
+    {
+        "GetAvatarTrainingJob",
+        "ListAvatarTrainingJobs",
+        "GetMediaInfo",
+        "RegisterMediaInfo",
+        "UpdateAvatarTrainingJob",
+    }
+)
+"""Actions retried after a broken connection too (RegisterMediaInfo is idempotent by ClientToken)."""
+
+
+class IceService(Protocol):
+    """The ICE calls the cloud commands make."""
+
+    def create_job(self, name: str, description: str | None) -> str: ...
+
+    def get_job(self, job_id: str) -> JobView: ...
+
+    def list_jobs(self, status: str | None, page_no: int, page_size: int) -> JobPage: ...
+
+    def update_job(self, job_id: str, fields: Mapping[str, object]) -> None: ...
+
+    def submit_job(self, job_id: str) -> None: ...
+
+    def register_media(self, input_url: str, media_type: str, title: str, client_token: str) -> str: ...
+
+    def get_media(self, media_id: str) -> MediaView: ...
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Per-request timeouts in seconds."""
+
+    connect: float = 5.0
+    read: float = 20.0
+
+
+RetryObserver = Callable[[str, int, float, CloudError], None]
+"""``(action, attempt, wait_seconds, error)``: told before each retry's wait."""
+
+
+class SdkIceService:
+    """:class:`IceService` on the official SDK client (built by :func:`sdk_client`)."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> None:
+        from alibabacloud_ice20201109 import models
+        from darabonba.runtime import RuntimeOptions
+
+        self._client = client
+        self._models = models
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._on_retry = on_retry
+        t = timeouts or Timeouts()
+        self._runtime = RuntimeOptions(
+            autoretry=False, connect_timeout=int(t.connect * 1000), read_timeout=int(t.read * 1000)
+        )
+        self.calls: list[str] = []
+        """Every action attempted, in order (retries included): what a dry run must leave empty."""
+
+    def __repr__(self) -> str:
+        return "SdkIceService()"
+
+    # -- the interface -------------------------------------------------------------------------
+
+    def create_job(self, name: str, description: str | None) -> str:
+        request = self._models.CreateAvatarTrainingJobRequest(
+            avatar_name=name, avatar_description=description
+        )
+        body = self._call(
+            "CreateAvatarTrainingJob", self._client.create_avatar_training_job_with_options, request
+        )
+        return str(body.data.job_id)
+
+    def get_job(self, job_id: str) -> JobView:
+        request = self._models.GetAvatarTrainingJobRequest(job_id=job_id)
+        body = self._call("GetAvatarTrainingJob", self._client.get_avatar_training_job_with_options, request)
+        return _job(body.data.avatar_training_job, job_id)
+
+    def list_jobs(self, status: str | None, page_no: int, page_size: int) -> JobPage:
+        request = self._models.ListAvatarTrainingJobsRequest(
+            status=status, page_no=page_no, page_size=page_size
+        )
+        body = self._call(
+            "ListAvatarTrainingJobs", self._client.list_avatar_training_jobs_with_options, request
+        )
+        data = body.data
+        items = tuple(_job(j, "") for j in (data.avatar_training_job_list or [])) if data else ()
+        return JobPage(int(data.total_count or 0) if data else 0, items)
+
+    def update_job(self, job_id: str, fields: Mapping[str, object]) -> None:
+        unknown = set(fields) - set(UPDATE_FIELDS)
+        if unknown:
+            raise ValueError(f"not UpdateAvatarTrainingJob parameters: {sorted(unknown)}")
+        request = self._models.UpdateAvatarTrainingJobRequest(
+            job_id=job_id, **{UPDATE_FIELDS[k]: v for k, v in fields.items()}
+        )
+        self._call("UpdateAvatarTrainingJob", self._client.update_avatar_training_job_with_options, request)
+
+    def submit_job(self, job_id: str) -> None:
+        request = self._models.SubmitAvatarTrainingJobRequest(job_id=job_id)
+        self._call("SubmitAvatarTrainingJob", self._client.submit_avatar_training_job_with_options, request)
+
+    def register_media(self, input_url: str, media_type: str, title: str, client_token: str) -> str:
+        request = self._models.RegisterMediaInfoRequest(
+            input_url=input_url, media_type=media_type, title=title, client_token=client_token
+        )
+        body = self._call("RegisterMediaInfo", self._client.register_media_info_with_options, request)
+        return str(body.media_id)
+
+    def get_media(self, media_id: str) -> MediaView:
+        request = self._models.GetMediaInfoRequest(media_id=media_id)
+        body = self._call("GetMediaInfo", self._client.get_media_info_with_options, request)
+        return _media(body.media_info, media_id)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _call(self, action: str, method: Callable[[Any, Any], Any], request: Any) -> Any:
+        attempt = 0
+
+        def once() -> Any:
+            nonlocal attempt
+            attempt += 1
+            self.calls.append(action)
+            try:
+                return method(request, self._runtime).body
+            except Exception as exc:
+                raise translate(exc, action) from exc
+
+        def observe(n: int, wait: float, exc: Exception) -> None:
+            if self._on_retry is not None and isinstance(exc, CloudError):
+                self._on_retry(action, n, wait, exc)
+
+        return call_with_retry(
+            once,
+            lambda exc: judge(exc, action),
+            self._retry,
+            sleep=self._sleep,
+            rng=self._rng,
+            on_retry=observe,
+        )
+
+
+def judge(exc: Exception, action: str) -> Verdict:
+    """Retry throttling and 5xx; a broken connection only for actions safe to repeat."""
+    if not isinstance(exc, CloudError):
+        return Verdict(False)
+    if exc.code.startswith("Throttling") or exc.status == 429:
+        return Verdict(True, exc.retry_after)
+    if exc.status is not None and exc.status >= 500:
+        return Verdict(True)
+    if exc.code == "NetworkError":
+        return Verdict(action in SAFE_TO_REPEAT)
+    return Verdict(False)
+
+
+def translate(exc: Exception, action: str) -> CloudError:
+    """One :class:`CloudError` for any SDK or transport exception."""
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+
+    if isinstance(exc, AlibabaCloudException):
+        retry_after = getattr(exc, "retry_after", None)
+        seconds = (
+            float(retry_after) / 1000.0 if isinstance(exc, ThrottlingException) and retry_after else None
+        )
+        return CloudError(
+            str(exc.code or "Unknown"),
+            _clean(exc.message or ""),
+            request_id=exc.request_id or _request_id(exc),
+            status=exc.status_code,
+            action=action,
+            retry_after=seconds,
+        )
+    if isinstance(exc, CloudError):
+        return exc
+    # Transport failures (darabonba's UnretryableException wraps requests' errors): the text can be
+    # long and name the URL; keep its first line only.
+    inner = getattr(exc, "inner_exception", None) or exc
+    return CloudError("NetworkError", _clean(f"{type(inner).__name__}: {inner}"), action=action)
+
+
+def _request_id(exc: Any) -> str | None:
+    data = getattr(exc, "data", None)
+    if isinstance(data, Mapping):
+        value = data.get("RequestId")
+        return str(value) if value else None
+    return None
+
+
+def _clean(message: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first[:300]
+
+
+def _job(job: Any, job_id: str) -> JobView:
+    if job is None:
+        return JobView(job_id, "Unknown")
+    transparent = job.transparent if isinstance(getattr(job, "transparent", None), bool) else None
+    return JobView(
+        job_id=str(job.job_id or job_id),
+        status=str(job.status or "Unknown"),
+        avatar_name=job.avatar_name,
+        avatar_description=job.avatar_description,
+        avatar_id=job.avatar_id,
+        avatar_type=job.avatar_type,
+        message=job.message,
+        portrait=job.portrait,
+        thumbnail=getattr(job, "thumbnail", None),
+        video=getattr(job, "video", None),
+        transparent=transparent,
+        first_training_time=job.first_training_time,
+        last_training_time=job.last_training_time,
+        create_time=getattr(job, "create_time", None),
+    )
+
+
+def _media(info: Any, media_id: str) -> MediaView:
+    basic = getattr(info, "media_basic_info", None)
+    files = list(getattr(info, "file_info_list", None) or [])
+    file_basic = files[0].file_basic_info if files and files[0].file_basic_info else None
+    streams = list(getattr(files[0], "video_stream_info_list", None) or []) if files else []
+    video = streams[0] if streams else None
+    return MediaView(
+        media_id=media_id,
+        status=str(getattr(basic, "status", None) or "Unknown"),
+        file_url=getattr(file_basic, "file_url", None),
+        input_url=getattr(basic, "input_url", None),
+        format_name=getattr(file_basic, "format_name", None),
+        file_size=integer(getattr(file_basic, "file_size", None)),
+        width=integer(getattr(video, "width", None)) or integer(getattr(file_basic, "width", None)),
+        height=integer(getattr(video, "height", None)) or integer(getattr(file_basic, "height", None)),
+        duration=number(getattr(video, "duration", None)) or number(getattr(file_basic, "duration", None)),
+        pix_fmt=getattr(video, "pix_fmt", None),
+        codec=getattr(video, "codec_name", None),
+    )
+
+
+def sdk_client(endpoint: str, region: str, protocol: str, credential: Any, timeouts: Timeouts) -> Any:
+    """The official client: endpoint set explicitly (the SDK's own map is wrong for several regions),
+    credentials from the given ``alibabacloud_credentials`` client."""
+    from alibabacloud_ice20201109.client import Client
+    from alibabacloud_tea_openapi.models import Config
+
+    return Client(
+        Config(
+            credential=credential,
+            endpoint=endpoint,
+            protocol=protocol,
+            region_id=region,
+            connect_timeout=int(timeouts.connect * 1000),
+            read_timeout=int(timeouts.read * 1000),
+        )
+    )

@@ -1,0 +1,170 @@
+"""Pure renderers for the cloud commands: ``update``'s result, one job, a page of jobs; text or JSON.
+
+JSON carries ``schema_version`` like ``check``'s report. Nothing here can see a secret: results hold
+IDs, URLs and the service's messages, never credentials.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from validator.cloud.events import MediaOutcome, Outcome, Request, UpdateResult
+from validator.cloud.jobs import JobPage, JobView
+from validator.findings import Finding
+from validator.formats.json_ import file_entry
+
+SCHEMA_VERSION = 1
+
+
+def _tool() -> dict[str, str]:
+    from validator import __version__
+
+    return {"name": "avatar-preflight", "version": __version__}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "expected": f.expected,
+        "actual": f.actual,
+        "fix": f.fix,
+    }
+
+
+def _media(m: MediaOutcome) -> dict[str, Any]:
+    return {
+        "role": m.role,
+        "given": m.given,
+        "kind": m.kind.value,
+        "media_id": m.media_id,
+        "input_url": m.input_url,
+        "upload": asdict(m.upload) if m.upload else None,
+        "remote": asdict(m.remote) if m.remote else None,
+    }
+
+
+def update_document(result: UpdateResult) -> dict[str, Any]:
+    """``update``'s JSON document."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": _tool(),
+        "command": "update",
+        "outcome": result.outcome.value,
+        "job_id": result.job_id,
+        "dry_run": result.outcome is Outcome.DRY_RUN,
+        "transparent": result.transparent,
+        "problems": [_finding(f) for f in result.problems],
+        "video": file_entry(result.video, False) if result.video else None,
+        "media": [_media(m) for m in result.media],
+        "requests": [
+            {"service": r.service, "action": r.action, "params": dict(r.params)} for r in result.requests
+        ],
+        "job": asdict(result.job) if result.job else None,
+    }
+
+
+def update_json(result: UpdateResult) -> str:
+    return json.dumps(update_document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def update_text(result: UpdateResult) -> str:
+    """What a person reads at the end of ``update``."""
+    lines: list[str] = []
+    if result.outcome is Outcome.REFUSED:
+        lines.append(f"refused: {len(result.problems)} problem(s); nothing was changed")
+        for f in result.problems:
+            lines.append(f"  [{f.rule}] {f.message}")
+            if f.fix:
+                lines.append(f"      fix: {f.fix}")
+        return "\n".join(lines) + "\n"
+    if result.outcome is Outcome.DRY_RUN:
+        lines.append(f"dry run: nothing was sent; Transparent would be {_flag(result.transparent)}")
+        lines.append("requests that would be sent, in order:" if result.requests else "no request needed")
+        lines.extend(f"  {request_line(r)}" for r in result.requests)
+        return "\n".join(lines) + "\n"
+    job = result.job
+    status = job.status if job else "unknown"
+    lines.append(f"job {result.job_id}: {status} (Transparent={_flag(result.transparent)})")
+    if job and job.message:
+        lines.append(f"  service message: {job.message}")
+    for m in result.media:
+        lines.append(f"  {m.role}: media {m.media_id or '-'} from {m.input_url or m.given}{_media_note(m)}")
+    for r in result.requests:
+        lines.append(f"  sent {request_line(r)}")
+    return "\n".join(lines) + "\n"
+
+
+def _media_note(m: MediaOutcome) -> str:
+    if m.upload is not None:
+        if m.upload.skipped:
+            return " (already uploaded: same content)"
+        resumed = f", resumed from {m.upload.resumed_bytes}" if m.upload.resumed_bytes else ""
+        return f" (uploaded {m.upload.size} bytes{resumed})"
+    if m.remote is not None:
+        return f" (checked remotely: {m.remote.requests} requests, {m.remote.bytes_read} bytes)"
+    return ""
+
+
+def request_line(r: Request) -> str:
+    """``SERVICE Action Key=value ...``: one request on one line."""
+    params = " ".join(f"{k}={_value(v)}" for k, v in r.params.items())
+    return f"{r.service} {r.action} {params}".rstrip()
+
+
+def _value(v: object) -> str:
+    text = str(v)
+    return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
+
+
+def _flag(value: bool | None) -> str:
+    return "unknown" if value is None else str(value).lower()
+
+
+def job_document(job: JobView) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "tool": _tool(), "command": "status", "job": asdict(job)}
+
+
+def job_text(job: JobView) -> str:
+    """``status``: one field per line, unknown fields left out."""
+    rows = [(k, v) for k, v in asdict(job).items() if v is not None]
+    width = max(len(k) for k, _ in rows)
+    return "".join(f"{k.ljust(width)}  {_plain(v)}\n" for k, v in rows)
+
+
+def jobs_document(page: JobPage) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": _tool(),
+        "command": "jobs",
+        "total": page.total,
+        "jobs": [asdict(j) for j in page.jobs],
+    }
+
+
+def jobs_text(page: JobPage) -> str:
+    """``jobs``: a table, newest first."""
+    header = ("JOB ID", "STATUS", "NAME", "CREATED", "MESSAGE")
+    rows = [
+        (j.job_id, j.status, j.avatar_name or "", j.create_time or "", (j.message or "")[:60])
+        for j in page.jobs
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    out = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    out.append(f"{len(page.jobs)} of {page.total} job(s)")
+    return "\n".join(out) + "\n"
+
+
+def as_json(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(v: object) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)

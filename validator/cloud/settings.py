@@ -1,0 +1,161 @@
+"""Connection settings for the cloud commands, and where each value came from.
+
+Precedence, highest first: the command-line option, an environment variable, the nearest
+``avatar-preflight.toml`` (top level) or ``[tool.avatar-preflight]`` of the nearest ``pyproject.toml``,
+then the default. Each value keeps its source, so a person (and a later ``config`` command) can see
+why the tool talks to the endpoint it talks to. No secret is a setting: credentials come from the
+Alibaba Cloud chain (:mod:`validator.cloud.credentials`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from validator.cloud.errors import ConfigError
+from validator.profile import PROFILE_FILE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_REGION = "cn-shanghai"
+DEFAULT_PREFIX = "avatar-preflight/"
+
+ENV = {
+    "region": "AVATAR_PREFLIGHT_REGION",
+    "endpoint": "AVATAR_PREFLIGHT_ENDPOINT",
+    "bucket": "AVATAR_PREFLIGHT_BUCKET",
+    "oss_endpoint": "AVATAR_PREFLIGHT_OSS_ENDPOINT",
+    "prefix": "AVATAR_PREFLIGHT_PREFIX",
+    "profile": "ALIBABA_CLOUD_PROFILE",
+}
+"""The environment variable behind each setting."""
+_FILE_KEYS = {
+    "region": "region",
+    "endpoint": "endpoint",
+    "bucket": "bucket",
+    "oss_endpoint": "oss_endpoint",
+    "prefix": "prefix",
+    "profile": "profile_name",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One value and its origin."""
+
+    value: str | None
+    source: str
+    """``--region``, ``env AVATAR_PREFLIGHT_REGION``, ``/path/pyproject.toml``, ``default``."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the cloud commands connect, resolved once."""
+
+    region: Setting
+    endpoint: Setting
+    """ICE endpoint, ``HOST[:PORT]`` without a scheme (the SDK puts it in the signed Host header)."""
+    bucket: Setting
+    """OSS bucket for uploads; ``None`` until configured."""
+    oss_endpoint: Setting
+    """OSS endpoint URL (``https://oss-REGION.aliyuncs.com``)."""
+    prefix: Setting
+    """Key prefix for uploads, ending in ``/``."""
+    profile: Setting
+    """Credential profile name (aliyun CLI or credentials file); ``None`` uses the default chain."""
+
+    def as_dict(self) -> dict[str, dict[str, str | None]]:
+        """Every setting as ``{name: {value, source}}`` (no secrets: there are none here)."""
+        return {name: {"value": s.value, "source": s.source} for name, s in self.items()}
+
+    def items(self) -> list[tuple[str, Setting]]:
+        return [(name, getattr(self, name)) for name in ENV]
+
+    @property
+    def ice_protocol(self) -> str:
+        """``http`` only for a loopback endpoint (the sandbox); the cloud is always https."""
+        return "http" if is_loopback_endpoint(self.endpoint.value or "") else "https"
+
+
+def is_loopback_endpoint(endpoint: str) -> bool:
+    """Whether ``HOST[:PORT]`` or a URL names 127.0.0.1, ::1 or localhost."""
+    host = endpoint.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return host in ("127.0.0.1", "::1", "localhost")
+
+
+def resolve(
+    options: Mapping[str, str | None],
+    *,
+    environ: Mapping[str, str] | None = None,
+    start: Path | None = None,
+) -> Settings:
+    """Settings from ``options`` (keys as in :data:`ENV`), the environment and the project file."""
+    environ = os.environ if environ is None else environ
+    origin, raw = _project_file(start or Path.cwd())
+    data = {str(k).replace("-", "_"): v for k, v in raw.items()}
+    chosen: dict[str, Setting] = {}
+    for name, variable in ENV.items():
+        option = options.get(name)
+        if option:
+            chosen[name] = Setting(option, f"--{name.replace('_', '-')}")
+        elif environ.get(variable):
+            chosen[name] = Setting(environ[variable], f"env {variable}")
+        elif data.get(_FILE_KEYS[name]) is not None:
+            value = data[_FILE_KEYS[name]]
+            if not isinstance(value, str):
+                raise ConfigError(f"{origin}: '{_FILE_KEYS[name]}' must be a string")
+            chosen[name] = Setting(value, origin)
+    region = chosen.get("region") or Setting(DEFAULT_REGION, "default")
+    defaults = {
+        "region": region,
+        "endpoint": Setting(f"ice.{region.value}.aliyuncs.com", "default (from region)"),
+        "bucket": Setting(None, "default (none)"),
+        "oss_endpoint": Setting(f"https://oss-{region.value}.aliyuncs.com", "default (from region)"),
+        "prefix": Setting(DEFAULT_PREFIX, "default"),
+        "profile": Setting(None, "default chain"),
+    }
+    merged = {name: chosen.get(name) or defaults[name] for name in ENV}
+    prefix = merged["prefix"]
+    if prefix.value and not prefix.value.endswith("/"):
+        merged["prefix"] = Setting(prefix.value + "/", prefix.source)
+    endpoint = merged["endpoint"]
+    if endpoint.value and "://" in endpoint.value:
+        raise ConfigError(
+            f"endpoint {endpoint.value!r} ({endpoint.source}) must be HOST[:PORT] without a scheme"
+        )
+    return Settings(**merged)
+
+
+def _project_file(start: Path) -> tuple[str, Mapping[str, Any]]:
+    """The settings table of the nearest project file, and its name; empty when there is none."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        own = folder / PROFILE_FILE
+        if own.is_file():
+            return str(own), _read(own, strict=True)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            section = _read(pyproject, strict=False).get("tool", {}).get("avatar-preflight", {})
+            return f"{pyproject} [tool.avatar-preflight]", section if isinstance(section, Mapping) else {}
+    return "", {}
+
+
+def _read(path: Path, *, strict: bool) -> Mapping[str, Any]:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if strict:
+            raise ConfigError(f"cannot read {path}: {exc}") from exc
+        return {}  # someone else's broken pyproject is not our configuration

@@ -1,0 +1,292 @@
+"""OSS behind a small interface: content-addressed, resumable, CRC-checked uploads and ranged reads.
+
+The object key holds a hash of the content (``PREFIX + sha256[:32] + .ext``), so the same file always
+lands on the same key and a second run finds it there instead of uploading it again. Uploads go
+through ``oss2.resumable_upload``: several threads, CRC-64 verified against the server's, and a
+checkpoint under the cache folder, so a run started again after an interruption sends only the parts
+still missing. Failures a retry can cure (a dropped connection, 5xx, SlowDown) are retried inside the
+same run, which resumes the same way. oss2 exceptions become
+:class:`~validator.cloud.errors.CloudError` here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from validator.cloud.credentials import CredentialSource
+from validator.cloud.errors import CloudError
+from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+
+# oss2 logs a full traceback at ERROR when an upload thread fails; the error reaches us as an
+# exception anyway, and Python's last-resort handler would print the traceback to stderr.
+logging.getLogger("oss2").addHandler(logging.NullHandler())
+logging.getLogger("oss2").propagate = False
+
+Progress = Callable[[int, int], None]
+"""``(bytes_done, bytes_total)``."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """HeadObject's answer."""
+
+    size: int
+    etag: str | None
+    crc64: str | None
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What one upload did."""
+
+    bucket: str
+    key: str
+    size: int
+    skipped: bool
+    """The object was already there (same content-hash key, same size): nothing was sent."""
+    resumed_bytes: int
+    """Bytes of parts found already uploaded by an earlier, interrupted run."""
+    attempts: int
+    """``resumable_upload`` calls this run made (more than one after a retried failure)."""
+    crc64: str | None
+    """The server's CRC-64 of the object, which oss2 checked against the local file."""
+
+
+class ObjectStore(Protocol):
+    """The OSS operations the cloud commands need."""
+
+    bucket: str
+
+    def head(self, key: str, bucket: str | None = None) -> ObjectInfo | None: ...
+
+    def upload(self, key: str, path: Path, progress: Progress | None = None) -> UploadResult: ...
+
+    def read_range(self, bucket: str, key: str, offset: int, length: int) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class UploadTuning:
+    """How uploads are cut up."""
+
+    multipart_threshold: int = 32 * 1024 * 1024
+    """Files at least this big go multipart (and become resumable)."""
+    part_size: int = 8 * 1024 * 1024
+    num_threads: int = 4
+    timeout_seconds: float = 60.0
+    """Connect and read timeout of each request."""
+
+
+def content_digest(path: Path, chunk: int = 1024 * 1024) -> str:
+    """SHA-256 of the file, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def object_key(prefix: str, digest: str, path: Path) -> str:
+    """``PREFIX`` + 32 hex characters of the content hash + the lower-cased extension."""
+    return f"{prefix}{digest[:32]}{path.suffix.lower()}"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/avatar-preflight`` (``~/.cache/avatar-preflight``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "avatar-preflight"
+
+
+class OssObjectStore:
+    """:class:`ObjectStore` on oss2, signing with V4 from a credential source."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        bucket: str,
+        region: str,
+        credentials: CredentialSource,
+        *,
+        cache_dir: Path | None = None,
+        tuning: UploadTuning | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        bucket_factory: Callable[[str], Any] | None = None,
+        on_retry: Callable[[int, float, CloudError], None] | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.endpoint = endpoint
+        self._region = region
+        self._credentials = credentials
+        self._cache_dir = cache_dir or default_cache_dir()
+        self._tuning = tuning or UploadTuning()
+        self._retry = retry or RetryPolicy(attempts=4)
+        self._sleep = sleep
+        self._factory = bucket_factory or self._new_bucket
+        self._buckets: dict[str, Any] = {}
+        self._on_retry = on_retry
+        self._rng = random.Random()
+
+    def __repr__(self) -> str:
+        return f"OssObjectStore(endpoint={self.endpoint!r}, bucket={self.bucket!r})"
+
+    def head(self, key: str, bucket: str | None = None) -> ObjectInfo | None:
+        import oss2
+
+        def once() -> ObjectInfo | None:
+            try:
+                meta = self._bucket(bucket or self.bucket).head_object(key)
+            except oss2.exceptions.NotFound:
+                return None
+            except oss2.exceptions.OssError as exc:
+                raise translate(exc, "HeadObject") from exc
+            return ObjectInfo(int(meta.content_length), meta.etag, meta.headers.get("x-oss-hash-crc64ecma"))
+
+        return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
+
+    def upload(self, key: str, path: Path, progress: Progress | None = None) -> UploadResult:
+        import oss2
+
+        size = path.stat().st_size
+        existing = self.head(key)
+        if existing is not None and existing.size == size:
+            if progress is not None:
+                progress(size, size)
+            return UploadResult(self.bucket, key, size, True, 0, 0, existing.crc64)
+        store = oss2.ResumableStore(root=str(self._cache_dir), dir="uploads")
+        state = {"attempts": 0}
+        first: list[int] = []
+        multipart = size >= self._tuning.multipart_threshold
+
+        def on_progress(done: int, total: int | None) -> None:
+            if not first and multipart:
+                first.append(done)  # oss2 first reports the parts an earlier run left uploaded
+            if progress is not None:
+                progress(done, total or size)
+
+        def once() -> Any:
+            state["attempts"] += 1
+            try:
+                return oss2.resumable_upload(
+                    self._bucket(self.bucket),
+                    key,
+                    str(path),
+                    store=store,
+                    multipart_threshold=self._tuning.multipart_threshold,
+                    part_size=self._tuning.part_size,
+                    num_threads=self._tuning.num_threads,
+                    progress_callback=on_progress,
+                )
+            except oss2.exceptions.OssError as exc:
+                raise translate(
+                    exc, "UploadPart" if size >= self._tuning.multipart_threshold else "PutObject"
+                ) from exc
+
+        def observe(n: int, wait: float, exc: Exception) -> None:
+            if self._on_retry is not None and isinstance(exc, CloudError):
+                self._on_retry(n, wait, exc)
+
+        result = call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng, on_retry=observe)
+        crc = getattr(result, "crc", None)
+        return UploadResult(
+            self.bucket,
+            key,
+            size,
+            False,
+            first[0] if first else 0,
+            state["attempts"],
+            str(crc) if crc is not None else None,
+        )
+
+    def read_range(self, bucket: str, key: str, offset: int, length: int) -> bytes:
+        import oss2
+
+        def once() -> bytes:
+            try:
+                result = self._bucket(bucket).get_object(
+                    key,
+                    byte_range=(offset, offset + length - 1),
+                    headers={"x-oss-range-behavior": "standard"},
+                )
+                data: bytes = result.read()
+                return data
+            except oss2.exceptions.OssError as exc:
+                raise translate(exc, "GetObject") from exc
+
+        return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
+
+    def _bucket(self, name: str) -> Any:
+        if name not in self._buckets:
+            self._buckets[name] = self._factory(name)
+        return self._buckets[name]
+
+    def _new_bucket(self, name: str) -> Any:
+        import oss2
+
+        auth = oss2.ProviderAuthV4(_Oss2Provider(self._credentials))
+        return oss2.Bucket(
+            auth, self.endpoint, name, region=self._region, connect_timeout=self._tuning.timeout_seconds
+        )
+
+
+class _Oss2Provider:
+    """oss2's credentials-provider interface over our source (refreshes temporary credentials)."""
+
+    def __init__(self, source: CredentialSource) -> None:
+        self._source = source
+
+    def __repr__(self) -> str:
+        return "_Oss2Provider()"
+
+    def get_credentials(self) -> Any:
+        import oss2
+
+        found = self._source.get()
+        return oss2.credentials.Credentials(
+            found.access_key_id, found.access_key_secret, found.security_token or ""
+        )
+
+
+def judge(exc: Exception) -> Verdict:
+    """Retry a broken connection, 5xx and SlowDown; a client error is final."""
+    if not isinstance(exc, CloudError):
+        return Verdict(False)
+    return Verdict(exc.code == "NetworkError" or (exc.status or 0) >= 500)
+
+
+def translate(exc: Any, action: str) -> CloudError:
+    """oss2's exception as a :class:`CloudError` (status -2 is oss2's "no answer")."""
+    status = getattr(exc, "status", None)
+    if status == -2:  # RequestError: the request got no answer (reset, timeout, refused)
+        return CloudError(
+            "NetworkError",
+            f"the connection to OSS failed during {action}",
+            status=None,
+            service="OSS",
+            action=action,
+        )
+    if status == -3:  # InconsistentError: the CRC-64 of what arrived differs from the local file
+        return CloudError(
+            "CrcMismatch",
+            "the object's CRC-64 differs from the local file's",
+            request_id=getattr(exc, "request_id", None),
+            service="OSS",
+            action=action,
+        )
+    code = str(getattr(exc, "code", "") or type(exc).__name__)
+    message = str(getattr(exc, "message", "") or "").strip().splitlines()
+    return CloudError(
+        code,
+        message[0][:300] if message else code,
+        request_id=getattr(exc, "request_id", None),
+        status=status,
+        service="OSS",
+        action=action,
+    )
