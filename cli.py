@@ -263,10 +263,19 @@ def update(
 ) -> None:
     """Validate, upload, register and update an ICE avatar-training job, safely."""
     cli_cloud.update(
-        job_id=job_id, video=video, portrait=portrait, thumbnail=thumbnail, name=name,
-        description=description, transparent=cli_cloud.transparent_value(transparent.value),
-        submit=submit, wait=wait, dry_run=dry_run, yes=yes,
-        as_json=output_format is cli_cloud.CloudFormat.json, use_sandbox=use_sandbox,
+        job_id=job_id,
+        video=video,
+        portrait=portrait,
+        thumbnail=thumbnail,
+        name=name,
+        description=description,
+        transparent=cli_cloud.transparent_value(transparent.value),
+        submit=submit,
+        wait=wait,
+        dry_run=dry_run,
+        yes=yes,
+        as_json=output_format is cli_cloud.CloudFormat.json,
+        use_sandbox=use_sandbox,
         connection=cli_cloud.Connection(region, endpoint, profile, bucket, oss_endpoint, prefix),
     )
 
@@ -417,6 +426,31 @@ def preview(
         _fail(EXIT_ENVIRONMENT, f"cannot write {output}: {exc.strerror or exc}")
     shares = ", ".join(t.caption.split("  ")[-1] for t in sheet.tiles)
     typer.echo(f"wrote {output} ({sheet.width}x{sheet.height}): {shares}", err=True)
+
+
+@app.command()
+def config(
+    output_format: cli_cloud.FormatOpt = cli_cloud.CloudFormat.text,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="A profile TOML to show instead of the project's.")
+    ] = None,
+    region: cli_cloud.RegionOpt = None,
+    endpoint: cli_cloud.EndpointOpt = None,
+    profile: cli_cloud.CredProfileOpt = None,
+    bucket: cli_cloud.BucketOpt = None,
+    oss_endpoint: cli_cloud.OssEndpointOpt = None,
+    prefix: cli_cloud.PrefixOpt = None,
+) -> None:
+    """Show the effective configuration and where each value came from (secrets masked)."""
+    from validator.config import effective, render_json, render_text
+
+    connection = cli_cloud.Connection(region, endpoint, profile, bucket, oss_endpoint, prefix)
+    try:
+        entries = effective(connection.options(), rules)
+    except PreflightError as exc:
+        _fail(EXIT_ENVIRONMENT, str(exc))
+    as_json = output_format is cli_cloud.CloudFormat.json
+    typer.echo(render_json(entries) if as_json else render_text(entries), nl=False)
 
 
 def main() -> None:

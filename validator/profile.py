@@ -144,11 +144,11 @@ def _resolution(value: Any) -> tuple[int, int]:
     raise ValueError("WIDTHxHEIGHT strings")
 
 
-def load(path: str | Path) -> Profile:
-    """A profile file: profile keys at the top level, or ``[tool.avatar-preflight]`` in a pyproject."""
+def read_table(path: str | Path) -> Mapping[str, Any]:
+    """A profile file's table: the top level, or ``[tool.avatar-preflight]`` of a ``pyproject.toml``."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data: Mapping[str, Any] = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ProfileError(f"profile file not found: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -157,25 +157,44 @@ def load(path: str | Path) -> Profile:
         raise ProfileError(f"{p}: invalid TOML: {exc}") from exc
     if p.name == "pyproject.toml":
         data = data.get("tool", {}).get("avatar-preflight", {})
-    return from_mapping(data, origin=str(p))
+    return data
 
 
-def discover(start: Path | None = None) -> Profile:
-    """The profile in force for a run from ``start``: the nearest ``avatar-preflight.toml``, or
-    ``[tool.avatar-preflight]`` in the nearest ``pyproject.toml``; the default when neither exists."""
+def load(path: str | Path) -> Profile:
+    """The profile a file describes (see :func:`read_table`)."""
+    return from_mapping(read_table(path), origin=str(path))
+
+
+def project_section(start: Path | None = None) -> tuple[str | None, Mapping[str, Any]]:
+    """The project's configuration table and where it came from: the nearest ``avatar-preflight.toml``
+    (the whole file), or ``[tool.avatar-preflight]`` of the nearest ``pyproject.toml``; ``(None, {})``
+    when neither exists. A broken ``avatar-preflight.toml`` is an error; someone else's broken
+    ``pyproject.toml`` is not our configuration and is passed over."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         own = folder / PROFILE_FILE
         if own.is_file():
-            return load(own)
+            try:
+                return str(own), tomllib.loads(own.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ProfileError(f"cannot read {own}: {exc}") from exc
+            except tomllib.TOMLDecodeError as exc:
+                raise ProfileError(f"{own}: invalid TOML: {exc}") from exc
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                return Profile()  # someone else's broken pyproject is not our configuration
+                return None, {}
             section = data.get("tool", {}).get("avatar-preflight")
-            if section:
-                return from_mapping(section, origin=f"{pyproject} [tool.avatar-preflight]")
-            return Profile()
-    return Profile()
+            if isinstance(section, Mapping) and section:
+                return f"{pyproject} [tool.avatar-preflight]", section
+            return None, {}
+    return None, {}
+
+
+def discover(start: Path | None = None) -> Profile:
+    """The profile in force for a run from ``start`` (see :func:`project_section`); the default when
+    the project configures none."""
+    origin, section = project_section(start)
+    return from_mapping(section, origin=origin) if origin else Profile()

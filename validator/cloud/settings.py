@@ -10,19 +10,14 @@ Alibaba Cloud chain (:mod:`validator.cloud.credentials`).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from validator.cloud.errors import ConfigError
-from validator.profile import PROFILE_FILE
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from validator.errors import ProfileError
+from validator.profile import project_section
 
 DEFAULT_REGION = "cn-shanghai"
 DEFAULT_PREFIX = "avatar-preflight/"
@@ -139,23 +134,8 @@ def resolve(
 
 def _project_file(start: Path) -> tuple[str, Mapping[str, Any]]:
     """The settings table of the nearest project file, and its name; empty when there is none."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        own = folder / PROFILE_FILE
-        if own.is_file():
-            return str(own), _read(own, strict=True)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            section = _read(pyproject, strict=False).get("tool", {}).get("avatar-preflight", {})
-            return f"{pyproject} [tool.avatar-preflight]", section if isinstance(section, Mapping) else {}
-    return "", {}
-
-
-def _read(path: Path, *, strict: bool) -> Mapping[str, Any]:
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-        return data
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        if strict:
-            raise ConfigError(f"cannot read {path}: {exc}") from exc
-        return {}  # someone else's broken pyproject is not our configuration
+        origin, section = project_section(start)
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from exc
+    return origin or "", section
