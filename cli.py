@@ -7,20 +7,20 @@ Exit codes: 0 every file passes; 1 at least one file fails (warnings count with 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+import cli_check  # the check command's body and the Typer-free fast path (stdlib only)
 import cli_cloud  # the cloud commands' option types and logic (imports nothing heavy)
 from validator.errors import PreflightError, ProfileError, UsageError
 
 if TYPE_CHECKING:
-    from validator.findings import BatchReport
+    pass
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
@@ -83,11 +83,6 @@ def _detail(ctx: typer.Context) -> str:
     return "quiet" if params.get("quiet") else "verbose" if params.get("verbose") else "normal"
 
 
-def _colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
 @app.command()
 def check(
     ctx: typer.Context,
@@ -119,58 +114,24 @@ def check(
     ] = None,
 ) -> None:
     """Check videos against the ICE avatar-training rules and derive the Transparent flag."""
-    from validator import check_files
-    from validator.discover import expand
-    from validator.formats import Format, render
-    from validator.profile import discover, load
-
-    try:
-        rules = load(profile) if profile else discover()
-        inputs = expand(paths)
-    except UsageError as exc:
-        _fail(EXIT_USAGE, str(exc))
-    except ProfileError as exc:
-        _fail(EXIT_ENVIRONMENT, str(exc))
-    declared = None if transparent is TransparentChoice.auto else transparent is TransparentChoice.true
-    from validator.probe.reader import Limits
-
-    report = check_files(
-        list(inputs.files),
-        declared,
-        profile=rules,
+    args = cli_check.CheckArgs(
+        paths=tuple(paths),
+        transparent=transparent.value,
         deep=deep,
+        output_format=None if output_format is None else output_format.value,
+        output=output,
         strict=strict,
         jobs=jobs,
-        limits=Limits(timeout),
+        profile=profile,
+        timeout=timeout,
+        preview=preview,
+        detail=_detail(ctx),
     )
-    if output_format is None:
-        output_format = (
-            OutputFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.text
-        )
-    detail = _detail(ctx)
-    if output_format is OutputFormat.text:
-        from validator.formats.text import Detail
-        from validator.formats.text import render as render_text
-
-        text = render_text(report, detail=Detail(detail), colour=output is None and _colour(sys.stdout))
-    else:
-        text = render(Format(output_format.value), report)
-    if detail == "verbose":
-        took = sum(f.seconds or 0 for f in report.files)
-        typer.echo(f"{len(report.files)} files; probing took {took:.2f} s in all", err=True)
-    if preview is not None:
-        _previews(report, preview, detail)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(EXIT_ENVIRONMENT, f"cannot write {output}: {exc.strerror or exc}")
-        failed = sum(1 for f in report.files if f.failed(strict))
-        if detail != "quiet":
-            typer.echo(f"{len(report.files)} checked, {failed} failed; report written to {output}", err=True)
-    else:
-        typer.echo(text, nl=False)
-    raise typer.Exit(EXIT_FAILED if report.failed else EXIT_OK)
+    try:
+        code = cli_check.run(args)
+    except cli_check.Stop as stop:
+        _fail(stop.code, str(stop))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -309,21 +270,6 @@ def jobs(
     cli_cloud.jobs(status_filter, page, page_size, as_json=as_json, connection=connection)
 
 
-def _previews(report: BatchReport, folder: Path, detail: str) -> None:
-    from validator.preview import write_sheets
-
-    paths = [f.path for f in report.files if f.facts is not None and f.facts.video is not None]
-    try:
-        outcomes = write_sheets(paths, folder)
-    except OSError as exc:
-        _fail(EXIT_ENVIRONMENT, f"cannot write previews into {folder}: {exc.strerror or exc}")
-    for outcome in outcomes:
-        if outcome.sheet is None:
-            typer.echo(f"avatar-preflight: no preview of {outcome.source}: {outcome.problem}", err=True)
-        elif detail == "verbose":
-            typer.echo(f"preview of {outcome.source}: {outcome.sheet}", err=True)
-
-
 @app.command()
 def fix(
     ctx: typer.Context,
@@ -385,7 +331,7 @@ def fix(
         from validator.formats.text import render as render_text
 
         batch = BatchReport((result.output,), rules.name)
-        typer.echo(render_text(batch, detail=Detail(detail), colour=_colour(sys.stdout)), nl=False)
+        typer.echo(render_text(batch, detail=Detail(detail), colour=cli_check.colour(sys.stdout)), nl=False)
     raise typer.Exit(EXIT_OK if result.passed else EXIT_FAILED)
 
 

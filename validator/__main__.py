@@ -1,5 +1,5 @@
 """``python -m validator``: the same command line as ``avatar-preflight``."""
 
-from cli import main
+from cli_check import main
 
 main()
