@@ -32,4 +32,6 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
         "peak memory of check",
     } <= figures
     assert all(row["ours"] is not None for row in doc["rows"] if row["figure"].startswith("bytes read"))
-    assert "| figure | ours | alternative | ratio | target | met? |" in done.stdout
+    assert "| figure | ours | alternative | ratio | target | met? | note |" in done.stdout
+    assert any(row["figure"].startswith("remote probe bytes") and row["ours"] for row in doc["rows"])
+    assert any(row["figure"].startswith("upload throughput") and row["ours"] for row in doc["rows"])

@@ -139,6 +139,8 @@ def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
     if isobmff.sniff_ftyp(head) is None and not isobmff.looks_like_quicktime(head):
         return None
     layout = isobmff.walk(reader)
+    if layout.moov is not None and layout.moov.size is not None:
+        reader.prefetch(layout.moov.start, layout.moov.size)  # FFmpeg reads all of it next
     durations: dict[int, float] = {}
     if layout.fragmented and layout.moov and layout.first_moof and layout.first_fragment_end and not deep:
         durations = fragments.track_durations(reader, layout.moov, layout.first_moof)

@@ -20,6 +20,7 @@ AVSEEK_SIZE = 0x10000
 
 BLOCK = 64 * 1024
 MAX_CACHED_BLOCKS = 512  # 32 MiB: more than any index we read, bounded for hostile files
+MAX_PREFETCH = 16 * 1024 * 1024
 
 
 class Source(Protocol):
@@ -125,6 +126,28 @@ class CachingReader:
         joined = b"".join(parts)
         start = offset - first * self.block
         return joined[start : start + (end - offset)]
+
+    def prefetch(self, offset: int, length: int) -> None:
+        """Fetch the blocks covering a range FFmpeg is about to read (an MP4 ``moov``) in one request.
+
+        Locally this changes nothing but the number of reads; remotely it turns a dozen ranged GETs
+        of 64 KiB into one.
+        """
+        end = min(offset + min(length, MAX_PREFETCH), self.size)
+        if offset < 0 or end <= offset:
+            return
+        blocks = range(offset // self.block, (end - 1) // self.block + 1)
+        missing = [i for i in blocks if i not in self._cache]
+        if len(missing) < 2:
+            return
+        lo, hi = missing[0], missing[-1]
+        data = self._fetch(lo * self.block, (hi - lo + 1) * self.block)
+        for i in range(lo, hi + 1):
+            chunk = data[(i - lo) * self.block : (i - lo + 1) * self.block]
+            if chunk and i not in self._cache:
+                self._cache[i] = chunk
+        while len(self._cache) > MAX_CACHED_BLOCKS:
+            self._cache.popitem(last=False)
 
     def read_uncached(self, offset: int, length: int) -> bytes:
         """Read without filling the cache: for a one-off look near the end of a file."""

@@ -1,0 +1,95 @@
+"""Figures that need a server: the remote probe over HTTP Range and the upload, against the sandbox.
+
+Both run the product's own code (``validator.cloud``: the oss2-backed store and the ranged reader
+``update`` uses) against an in-process sandbox on 127.0.0.1, beside the alternative in the same run: a
+local probe of the same file, and a single raw HTTP PUT of the same file to the same server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import tempfile
+import time
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import Item
+
+BUCKET = "bench"
+CHUNK = 1024 * 1024
+
+
+def _store(sandbox: Any, cache: Path) -> Any:
+    from validator.cloud.credentials import static
+    from validator.cloud.storage import OssObjectStore
+
+    creds = static(sandbox.access_key_id, sandbox.access_key_secret)
+    return OssObjectStore(sandbox.oss_endpoint, BUCKET, sandbox.region, creds, cache_dir=cache)
+
+
+def raw_put(sandbox: Any, key: str, path: Path) -> float:
+    """Seconds for one signed (V1) PUT of ``path``, streamed from disk over http.client."""
+    host, port = sandbox.endpoint.rsplit(":", 1)
+    date = formatdate(usegmt=True)
+    to_sign = f"PUT\n\napplication/octet-stream\n{date}\n/{BUCKET}/{key}"
+    signature = base64.b64encode(
+        hmac.new(sandbox.access_key_secret.encode(), to_sign.encode(), hashlib.sha1).digest()
+    ).decode()
+    size = path.stat().st_size
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    conn.putrequest("PUT", f"/{BUCKET}/{key}")
+    for name, value in (
+        ("Date", date),
+        ("Content-Type", "application/octet-stream"),
+        ("Content-Length", str(size)),
+        ("Authorization", f"OSS {sandbox.access_key_id}:{signature}"),
+    ):
+        conn.putheader(name, value)
+    conn.endheaders()
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK):
+            conn.send(block)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"raw PUT answered {response.status}")
+    return time.perf_counter() - started
+
+
+def measure(singles: list[Item], upload_item: Item) -> dict[str, Any]:
+    """Remote probe bytes and requests per file, and upload throughput against a raw PUT."""
+    from validator.cloud.remote import ObjectRangeSource
+    from validator.probe import probe, probe_source
+    from validator.sandbox import Sandbox, SandboxConfig
+
+    out: dict[str, Any] = {"remote": [], "upload": None}
+    with tempfile.TemporaryDirectory(prefix="avatar-bench-") as tmp, Sandbox(SandboxConfig()) as sandbox:
+        store = _store(sandbox, Path(tmp) / "checkpoints")
+        for item in singles:
+            key = f"remote/{item.name}"
+            store.upload(key, item.path)
+            source = ObjectRangeSource(store, BUCKET, key)
+            remote = probe_source(source, item.name)
+            local = probe(item.path)
+            out["remote"].append(
+                {
+                    "name": item.name,
+                    "kind": item.kind,
+                    "remote_bytes": remote.bytes_read,
+                    "requests": source.requests,
+                    "local_bytes": local.bytes_read,
+                }
+            )
+        size = upload_item.path.stat().st_size
+        started = time.perf_counter()
+        store.upload("upload/ours" + upload_item.path.suffix, upload_item.path)
+        ours = time.perf_counter() - started
+        raw = raw_put(sandbox, "upload/raw" + upload_item.path.suffix, upload_item.path)
+        out["upload"] = {"name": upload_item.name, "bytes": size, "ours_s": ours, "raw_s": raw}
+    return out
