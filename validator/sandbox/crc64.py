@@ -6,6 +6,7 @@ objects are fed to it chunk by chunk as they stream to or from disk, never whole
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,3 +37,47 @@ def crc64_of_file(path: Path) -> int:
         while chunk := fh.read(CHUNK):
             crc.update(chunk)
     return crc.value
+
+
+# -- combining: the CRC of A+B from crc(A), crc(B) and len(B), without reading either again -------------
+# Appending n zero bytes to a message is a linear map on the CRC register over GF(2); the map for n
+# bytes is built by repeated squaring of the one-bit map, so it costs log2(n) 64x64 products, and a
+# multipart upload's parts mostly share one length, so each map is built once.
+
+_POLY_REFLECTED = 0xC96C5795D7870F42
+
+
+def _times(matrix: tuple[int, ...], vector: int) -> int:
+    out, row = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[row]
+        vector >>= 1
+        row += 1
+    return out
+
+
+def _square(matrix: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(_times(matrix, column) for column in matrix)
+
+
+@functools.lru_cache(maxsize=64)
+def _zeros(length: int) -> tuple[int, ...]:
+    """The map that appends ``length`` zero bytes to the register."""
+    one_bit = (_POLY_REFLECTED, *(1 << n for n in range(63)))
+    step = _square(_square(_square(one_bit)))  # one zero byte
+    result: tuple[int, ...] | None = None
+    while length:
+        if length & 1:
+            result = step if result is None else tuple(_times(step, column) for column in result)
+        length >>= 1
+        if length:
+            step = _square(step)
+    return result or tuple(1 << n for n in range(64))
+
+
+def combine(crc1: int, crc2: int, length2: int) -> int:
+    """CRC of the concatenation of A and B, given ``crc(A)``, ``crc(B)`` and ``len(B)``."""
+    if length2 == 0:
+        return crc1
+    return _times(_zeros(length2), crc1) ^ crc2

@@ -12,13 +12,15 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from validator.sandbox.clock import Clock
-from validator.sandbox.crc64 import CHUNK, Crc64
+from validator.sandbox.crc64 import CHUNK, Crc64, combine
 from validator.sandbox.db import Database
 from validator.sandbox.errors import OssError
 
@@ -225,8 +227,7 @@ class ObjectStore:
             if part.size < MIN_PART_BYTES:
                 raise OssError(400, "EntityTooSmall", "Your proposed upload is smaller than the "
                                "minimum allowed size.", details={"PartNumber": str(part.part_number)})
-        written = self._write(_concat(p.path for p in selected),
-                              self._root / "data" / upload.bucket, _suffix(upload.key), limit=False)
+        written = self._assemble(selected, self._root / "data" / upload.bucket, _suffix(upload.key))
         etag = hashlib.md5(b"".join(p.md5 for p in selected)).hexdigest().upper()
         if self._db.query_one("SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)) is None:
             written.path.unlink(missing_ok=True)
@@ -291,6 +292,26 @@ class ObjectStore:
             raise
         return _Written(final, size, md5.digest(), crc.value)
 
+    def _assemble(self, parts: Sequence[PartMeta], folder: Path, suffix: str) -> _Written:
+        """Concatenate part files into one object file: copied by the kernel, not through Python, and
+        the object's CRC combined from the parts' CRCs instead of reading hundreds of MB again."""
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._tmp / uuid.uuid4().hex
+        crc, size = 0, 0
+        try:
+            with tmp.open("wb") as out:
+                for part in parts:
+                    with part.path.open("rb") as src:
+                        _copy(src, out, part.size)
+                    crc = combine(crc, part.crc64, part.size)
+                    size += part.size
+            final = folder / (uuid.uuid4().hex + suffix)
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return _Written(final, size, b"", crc)
+
     def _commit_object(
         self, bucket: str, key: str, path: Path, size: int, etag: str, crc64: int,
         content_type: str, object_type: str,
@@ -316,8 +337,20 @@ def _suffix(key: str) -> str:
     return suffix.lower() if _SAFE_SUFFIX.match(suffix) else ""
 
 
-def _concat(paths: Iterable[Path]) -> Iterable[bytes]:
-    for path in paths:
-        with path.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
+def _copy(src: BinaryIO, dst: BinaryIO, size: int) -> None:
+    """``size`` bytes from one file to the end of another; in the kernel where the system can."""
+    copy_range = getattr(os, "copy_file_range", None)
+    done = 0
+    if copy_range is not None:
+        try:
+            while done < size:
+                sent = copy_range(src.fileno(), dst.fileno(), size - done)
+                if sent == 0:
+                    break
+                done += sent
+        except OSError:
+            pass  # a file system without it: finish in user space from where the kernel stopped
+    if done < size:
+        src.seek(done)
+        dst.seek(0, os.SEEK_END)
+        shutil.copyfileobj(src, dst, CHUNK)
