@@ -46,6 +46,7 @@ def test_precedence_of_each_layer(tmp_path: Path) -> None:
     sub = tmp_path / "videos"
     sub.mkdir()
     code, doc, _ = config(sub)
+    assert code == 0
     pyproject = f"{tmp_path / 'pyproject.toml'} [tool.avatar-preflight]"
     assert doc["connection"]["bucket"] == {"value": "from-pyproject", "source": pyproject}
     assert doc["connection"]["endpoint"]["value"] == "ice.cn-beijing.aliyuncs.com"  # follows the region
