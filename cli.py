@@ -198,6 +198,7 @@ def sandbox(
 
 @app.command()
 def update(
+    ctx: typer.Context,
     job_id: Annotated[str, typer.Option(help="The training job to update; 'new' creates one.")],
     video: Annotated[str | None, typer.Option(help="A file, an OSS URL or a media ID.")] = None,
     portrait: Annotated[str | None, typer.Option(help="Square JPEG/PNG: a file or a media ID.")] = None,
@@ -238,6 +239,7 @@ def update(
         as_json=output_format is cli_cloud.CloudFormat.json,
         use_sandbox=use_sandbox,
         connection=cli_cloud.Connection(region, endpoint, profile, bucket, oss_endpoint, prefix),
+        detail=_detail(ctx),
     )
 
 

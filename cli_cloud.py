@@ -108,9 +108,44 @@ def exit_code(exc: PreflightError) -> int:
     return EXIT_ENVIRONMENT
 
 
-def _die(exc: PreflightError) -> typer.Exit:
+def _die(exc: PreflightError, job_id: str | None = None) -> typer.Exit:
+    """The one-line error, then (for the cloud's errors) a line saying what to do."""
+    from validator.cloud.advice import advice
+    from validator.cloud.errors import CloudError
+
     typer.echo(f"avatar-preflight: {exc}", err=True)
+    hint = advice(exc, job_id) if isinstance(exc, CloudError) else None
+    if hint:
+        typer.echo(f"  what to do: {hint}", err=True)
     return typer.Exit(exit_code(exc))
+
+
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwound like Ctrl-C, so every ``finally`` runs and the upload checkpoint stays."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM (a cancelled CI job, ``kill``) raises :class:`Terminated` in the main
+    thread instead of killing the process mid-write."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def update(
@@ -130,12 +165,15 @@ def update(
     connection: Connection,
     use_sandbox: bool,
     quiet: bool = False,
+    detail: str | None = None,
 ) -> None:
-    """``avatar-preflight update``; raises :class:`typer.Exit` with the exit code."""
+    """``avatar-preflight update``; raises :class:`typer.Exit` with the exit code. ``detail`` is
+    ``quiet``, ``normal`` or ``verbose`` (timestamps, settings and every retry's request ID)."""
     from validator.cloud.events import Outcome
     from validator.cloud.flow import FlowOptions, run_update
     from validator.cloud.params import UpdateParams
-    from validator.cloud.report import update_json, update_text
+    from validator.cloud.report import interrupted_text, update_json, update_text
+    from validator.cloud.transfer import from_environment
     from validator.profile import discover
 
     params = UpdateParams(
@@ -149,9 +187,11 @@ def update(
         submit=submit,
         wait=wait,
     )
-    sink = EventPrinter(quiet=quiet)
+    detail = detail or ("quiet" if quiet else "normal")
+    sink = EventPrinter(quiet=detail == "quiet", verbose=detail == "verbose")
     try:
-        with _environment(connection, use_sandbox) as (settings, credentials):
+        with _terminate_as_interrupt(), _environment(connection, use_sandbox) as (settings, credentials):
+            transfer = from_environment()
             fast = use_sandbox
             options = FlowOptions(
                 region=settings.region.value or "",
@@ -159,20 +199,31 @@ def update(
                 prefix=settings.prefix.value or "",
                 profile=discover(),
                 dry_run=dry_run,
+                tuning=transfer.tuning,
                 poll_seconds=0.5 if fast else 10.0,
                 media_poll_seconds=0.2 if fast else 2.0,
             )
+            sink.settings(settings, transfer)
 
             def connect() -> Any:
                 from validator.cloud.connect import connect as build
 
-                return build(settings, credentials, sink=sink)
+                return build(
+                    settings, credentials, sink=sink, tuning=transfer.tuning, timeouts=transfer.timeouts
+                )
 
-            interactive = not (yes or dry_run or use_sandbox or as_json) and sys.stdin.isatty()
-            result = run_update(params, connect, options, sink, _confirm if interactive else None)
+            # Nobody can answer a question on a stdin that is not a terminal (CI, a pipe): such a
+            # run is refused before it sends anything, unless --yes said so in advance.
+            asked = not (yes or dry_run or use_sandbox)
+            confirm = (_confirm if sys.stdin.isatty() else _unasked) if asked else None
+            result = run_update(params, connect, options, sink, confirm)
+    except KeyboardInterrupt as exc:
+        sink.close()
+        typer.echo(f"avatar-preflight: {interrupted_text(sink.step, job_id)}", err=True)
+        raise typer.Exit(EXIT_SIGTERM if isinstance(exc, Terminated) else EXIT_SIGINT) from None
     except PreflightError as exc:
         sink.close()
-        raise _die(exc) from exc
+        raise _die(exc, job_id) from exc
     finally:
         sink.close()
     typer.echo(update_json(result) if as_json else update_text(result), nl=False)
@@ -190,7 +241,7 @@ def status(job_id: str, *, as_json: bool, connection: Connection) -> None:
         with _environment(connection, False) as (settings, credentials):
             job = _services(settings, credentials).ice.get_job(job_id)
     except PreflightError as exc:
-        raise _die(exc) from exc
+        raise _die(exc, job_id) from exc
     typer.echo(dump(job_document(job)) if as_json else job_text(job), nl=False)
 
 
@@ -211,8 +262,10 @@ def jobs(
 
 def _services(settings: Any, credentials: Any) -> Any:
     from validator.cloud.connect import connect
+    from validator.cloud.transfer import from_environment
 
-    return connect(settings, credentials)
+    transfer = from_environment()
+    return connect(settings, credentials, tuning=transfer.tuning, timeouts=transfer.timeouts)
 
 
 @contextmanager
@@ -242,30 +295,71 @@ def _confirm(requests: tuple[Any, ...]) -> bool:
     return typer.confirm("go ahead?", default=False, err=True)
 
 
+def _unasked(requests: tuple[Any, ...]) -> bool:
+    """The confirmation when stdin is not a terminal: show the requests, send none of them."""
+    from validator.cloud.report import request_line
+
+    typer.echo("would send:", err=True)
+    for request in requests:
+        typer.echo(f"  {request_line(request)}", err=True)
+    typer.echo(
+        "avatar-preflight: nothing was sent: stdin is not a terminal, so nobody can confirm. "
+        "Pass --yes to send these requests (or --dry-run to only list them).",
+        err=True,
+    )
+    return False
+
+
 class EventPrinter:
     """Draws flow events on stderr: a line per step, a progress bar for uploads, a training spinner.
 
     On a terminal the bar shows bytes, speed and time left; elsewhere (CI logs) only lines are
-    written. ``quiet`` keeps stderr for errors only.
+    written. ``quiet`` keeps stderr for errors only; ``verbose`` adds the settings in force, the time
+    since the start on every line, and every status poll. Retries are shown unless ``quiet``.
     """
 
-    def __init__(self, *, quiet: bool = False) -> None:
+    def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
+        import time
+
         from rich.console import Console
 
         self._console = Console(stderr=True, highlight=False)
         self._quiet = quiet
+        self._verbose = verbose and not quiet
         self._live = self._console.is_terminal and not quiet
         self._progress: Any = None
         self._task: Any = None
         self._spinner: Any = None
         self._last_poll = ""
+        self._started = time.monotonic()
+        self.step: str | None = None
+        """The step the flow is in (the last one that started), for the message after an interrupt."""
+
+    def settings(self, settings: Any, transfer: Any) -> None:
+        """In verbose mode, where the command connects and why (each setting's source)."""
+        if not self._verbose:
+            return
+        for name, setting in settings.items():
+            self._line("settings", f"{name} = {setting.value} ({setting.source})")
+        t = transfer.timeouts
+        self._line(
+            "settings",
+            f"timeouts: ICE {t.connect:g} s to connect, {t.read:g} s to answer; OSS "
+            f"{transfer.tuning.timeout_seconds:g} s; parts of {transfer.tuning.part_size} bytes from "
+            f"{transfer.tuning.multipart_threshold} bytes",
+        )
 
     def __call__(self, event: Any) -> None:
         from validator.cloud.events import EventKind, Step
 
+        if event.kind is EventKind.START:
+            self.step = event.step.value
         if self._quiet:
             return
         kind = event.kind
+        if kind is EventKind.POLL and self._verbose and self._spinner is None:
+            self._line(event.step.value, f"status {event.message}")
+            return
         if kind is EventKind.PROGRESS:
             if self._progress is not None and event.total:
                 self._progress.update(self._task, completed=event.done, total=event.total)
@@ -299,9 +393,12 @@ class EventPrinter:
             self._spinner = None
 
     def _line(self, step: str, message: str, *, retry: bool = False) -> None:
+        import time
+
         target: Any = self._progress.console if self._progress is not None else self._console
         style = "yellow" if retry else None
-        target.print(f"[{step}] {message}", style=style, markup=False, highlight=False, soft_wrap=True)
+        stamp = f"{time.monotonic() - self._started:7.2f}s " if self._verbose else ""
+        target.print(f"{stamp}[{step}] {message}", style=style, markup=False, highlight=False, soft_wrap=True)
 
     def _start_bar(self, total: int) -> None:
         if not self._live:

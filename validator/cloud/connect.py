@@ -36,10 +36,10 @@ def connect(
     region = settings.region.value or ""
 
     def ice_retry(action: str, attempt: int, wait: float, error: CloudError) -> None:
-        sink(Event(Step.JOB, EventKind.RETRY, f"{action}: {error.code}; retry {attempt} in {wait:.1f} s"))
+        sink(Event(Step.JOB, EventKind.RETRY, f"{action}: {_why(error)}; retry {attempt} in {wait:.1f} s"))
 
     def oss_retry(attempt: int, wait: float, error: CloudError) -> None:
-        sink(Event(Step.UPLOAD, EventKind.RETRY, f"{error.action}: {error.code}; resuming in {wait:.1f} s"))
+        sink(Event(Step.UPLOAD, EventKind.RETRY, f"{error.action}: {_why(error)}; resuming in {wait:.1f} s"))
 
     client = sdk_client(
         settings.endpoint.value or "", region, settings.ice_protocol, credentials.sdk_client(), timeouts
@@ -56,3 +56,11 @@ def connect(
         on_retry=oss_retry,
     )
     return Services(ice, store)
+
+
+def _why(error: CloudError) -> str:
+    """``Throttling.User (HTTP 400, request ID ...)``: enough to quote to support."""
+    extra = [f"HTTP {error.status}"] if error.status and error.status > 0 else []
+    if error.request_id:
+        extra.append(f"request ID {error.request_id}")
+    return error.code + (f" ({', '.join(extra)})" if extra else "")

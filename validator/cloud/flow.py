@@ -2,7 +2,8 @@
 
 1. parameters; 2. portrait (a file: JPEG/PNG, square); 3. video (a local file probed before anything
 is uploaded; media already in the cloud probed remotely with Range requests); 4. the job's state,
-which may forbid the change, and the fields that really change; 5. upload (content-hash key,
+which may forbid the change, and the fields that really change (a Transparent set, or a job submitted,
+with no new video is checked against the video the job already has); 5. upload (content-hash key,
 resumable); 6. RegisterMediaInfo (ClientToken from the content), wait for ``Normal``, cross-check the
 service's figures with the probe's; 7. UpdateAvatarTrainingJob with only the changed fields;
 8. SubmitAvatarTrainingJob and, with ``wait``, poll until ``Success`` or ``Fail``.
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from validator.cloud import media as media_steps
-from validator.cloud.errors import CloudError
+from validator.cloud.errors import CloudError, RemoteReadError
 from validator.cloud.events import (
     Event,
     EventKind,
@@ -31,7 +32,7 @@ from validator.cloud.events import (
     ignore,
 )
 from validator.cloud.ice import IceService
-from validator.cloud.images import portrait_problems
+from validator.cloud.images import portrait_problems, read_image_info
 from validator.cloud.jobs import FINAL, JobStatus, JobView
 from validator.cloud.jobstate import Wanted, plan_update
 from validator.cloud.params import MediaRef, RefKind, UpdateParams, check_params
@@ -91,12 +92,6 @@ def run_update(
     emit(Event(Step.PARAMS, EventKind.START, "checking parameters"))
     checked = check_params(params, options.region)
     problems = list(checked.problems)
-    uploads_needed = [r for r in (checked.video, checked.portrait) if r and r.kind is RefKind.FILE]
-    if uploads_needed and not options.bucket:
-        raise UsageError(
-            "a local file must be uploaded but no bucket is configured: pass --bucket, "
-            "set AVATAR_PREFLIGHT_BUCKET or 'bucket' in [tool.avatar-preflight]"
-        )
     emit(Event(Step.PARAMS, EventKind.DONE, f"{len(problems)} problem(s)" if problems else "parameters ok"))
     if checked.portrait is not None and checked.portrait.kind is RefKind.FILE:
         emit(Event(Step.PORTRAIT, EventKind.START, f"checking portrait {checked.portrait.value}"))
@@ -111,6 +106,12 @@ def run_update(
         problems.extend(report.errors)
     if problems:
         return UpdateResult(Outcome.REFUSED, job_id, tuple(problems), report)
+    uploads_needed = [r for r in (checked.video, checked.portrait) if r and r.kind is RefKind.FILE]
+    if uploads_needed and not options.bucket:
+        raise UsageError(
+            "a local file must be uploaded but no bucket is configured: pass --bucket, "
+            "set AVATAR_PREFLIGHT_BUCKET or 'bucket' in [tool.avatar-preflight]"
+        )
 
     services = connect()
     ice = services.ice
@@ -152,6 +153,19 @@ def run_update(
         video_alpha=derived,
     )
     plan = plan_update(job, wanted)
+    if (
+        not plan.refused
+        and checked.video is None
+        and job.video
+        and (params.transparent is not None or params.submit)
+    ):
+        current = _check_current_video(job.video, services, options, emit)
+        if current is not None:
+            report = current.report
+            outcomes["video"] = MediaOutcome(
+                "video", job.video, RefKind.MEDIA_ID, job.video, current.input_url, remote=current.read
+            )
+            plan = plan_update(job, replace(wanted, current_video_alpha=report.transparent))
     if plan.refused:
         emit(Event(Step.JOB, EventKind.DONE, f"the job is {job.status}: refused"))
         return UpdateResult(Outcome.REFUSED, job_id, plan.problems, report, tuple(outcomes.values()), job=job)
@@ -195,9 +209,10 @@ def run_update(
             outcome = media_steps.upload_and_register(ref, role, services, options, emit, sent)
         else:
             outcome = media_steps.register_object(ref, role, services, emit, sent, outcomes.get(role))
+        image = read_image_info(ref.value) if role == "portrait" and ref.kind is RefKind.FILE else None
         mismatch = (
             media_steps.wait_and_cross_check(
-                outcome, report if role == "video" else None, services, options, emit, role
+                outcome, report if role == "video" else None, services, options, emit, role, image
             )
             if outcome.media_id
             else ()
@@ -293,6 +308,27 @@ def _check_video(report: FileReport, emit: Sink, remote_note: object | None = No
         )
     )
     return report
+
+
+def _check_current_video(
+    media_id: str, services: Services, options: FlowOptions, emit: Sink
+) -> media_steps.RemoteCheck | None:
+    """The job's existing video, read remotely, for a Transparent set (or submitted) without a new
+    video. ``None`` when it cannot be read: the flag is then not checked against it, and a note says so."""
+    emit(Event(Step.VIDEO, EventKind.START, f"reading the job's current video {media_id} (headers only)"))
+    try:
+        current = media_steps.check_remote(MediaRef(RefKind.MEDIA_ID, media_id), services, None, options)
+    except (CloudError, RemoteReadError) as exc:
+        emit(
+            Event(
+                Step.VIDEO,
+                EventKind.INFO,
+                f"cannot read the job's current video ({exc}); Transparent is not checked against it",
+            )
+        )
+        return None
+    _check_video(current.report, emit, remote_note=current.read)
+    return current
 
 
 def _planned_id(ref: MediaRef | None, outcome: MediaOutcome | None, placeholder: str) -> str | None:

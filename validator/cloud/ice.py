@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from validator.cloud.errors import CloudError
+from validator.cloud.errors import CloudError, transport_message, unreachable
 from validator.cloud.jobs import JobPage, JobView, MediaView, integer, number
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
 
@@ -42,6 +42,8 @@ SAFE_TO_REPEAT = frozenset(
     }
 )
 """Actions retried after a broken connection too (RegisterMediaInfo is idempotent by ClientToken)."""
+TIMEOUT_ATTEMPTS = 2
+"""Tries in all when the server does not answer in time: once more, then give up (exit 4)."""
 
 
 class IceService(Protocol):
@@ -195,7 +197,7 @@ def judge(exc: Exception, action: str) -> Verdict:
     if exc.status is not None and exc.status >= 500:
         return Verdict(True)
     if exc.code == "NetworkError":
-        return Verdict(action in SAFE_TO_REPEAT)
+        return Verdict(action in SAFE_TO_REPEAT, attempts=TIMEOUT_ATTEMPTS if exc.unreachable else None)
     return Verdict(False)
 
 
@@ -210,7 +212,7 @@ def translate(exc: Exception, action: str) -> CloudError:
         )
         return CloudError(
             str(exc.code or "Unknown"),
-            _clean(exc.message or ""),
+            _clean(_service_message(exc)),
             request_id=exc.request_id or _request_id(exc),
             status=exc.status_code,
             action=action,
@@ -218,10 +220,19 @@ def translate(exc: Exception, action: str) -> CloudError:
         )
     if isinstance(exc, CloudError):
         return exc
-    # Transport failures (darabonba's UnretryableException wraps requests' errors): the text can be
-    # long and name the URL; keep its first line only.
+    # Transport failures (darabonba's UnretryableException wraps requests' errors): the text is long
+    # and names the URL; say what happened in a few words instead.
     inner = getattr(exc, "inner_exception", None) or exc
-    return CloudError("NetworkError", _clean(f"{type(inner).__name__}: {inner}"), action=action)
+    text = f"{type(inner).__name__}: {inner}"
+    return CloudError("NetworkError", transport_message(text), action=action, unreachable=unreachable(text))
+
+
+def _service_message(exc: Any) -> str:
+    """The service's own ``Message`` (the SDK's text wraps it in ``code: 400, ... request id: ...``)."""
+    data = getattr(exc, "data", None)
+    if isinstance(data, Mapping) and isinstance(data.get("Message"), str):
+        return str(data["Message"])
+    return str(exc.message or "")
 
 
 def _request_id(exc: Any) -> str | None:

@@ -4,7 +4,8 @@ The service's rules (UpdateAvatarTrainingJob): Transparent changes only while th
 ``Fail``; the Thumbnail is frozen once the avatar is trained; and a job that is ``Queuing`` or
 ``Training`` is busy with its video. Beyond them, the rule this tool exists for: the Transparent value
 in force after the update (declared, derived, or the job's current one when only the video changes)
-must agree with the new video's alpha evidence, or the avatar malfunctions.
+must agree with the new video's alpha evidence, or the avatar malfunctions; with no new video, it must
+agree with the video the job already has.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Wanted:
     """``--transparent true/false``; ``None`` is auto."""
     video_alpha: bool | None = None
     """The new video's derived Transparent (``None``: no new video, or no evidence)."""
+    current_video_alpha: bool | None = None
+    """With no new video: the derived Transparent of the video the job already has (``None``: not
+    read, or no evidence)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,24 @@ def plan_update(job: JobView, wanted: Wanted) -> Plan:
                 _flag(wanted.video_alpha),
                 _flag(in_force),
                 f"Pass --transparent {_flag(wanted.video_alpha)} (or auto) while the job is Init or Fail.",
+            )
+        )
+    existing = wanted.current_video_alpha
+    if (
+        "Video" not in fields
+        and not transparent_refused
+        and existing is not None
+        and in_force is not None
+        and in_force != existing
+    ):
+        problems.append(
+            _refuse(
+                "transparent-mismatch",
+                f"Transparent ({_flag(in_force)}) contradicts the alpha evidence of the job's current video "
+                f"({_flag(existing)})",
+                _flag(existing),
+                _flag(in_force),
+                f"Pass --transparent {_flag(existing)}, or give the video that matches with --video.",
             )
         )
     return Plan(fields if not problems else {}, tuple(problems))

@@ -28,6 +28,7 @@ from validator.rules import checks
 
 if TYPE_CHECKING:
     from validator.cloud.flow import FlowOptions, Services
+    from validator.cloud.images import ImageInfo
 
 REMOTE_LIMITS = Limits(seconds=60.0, max_bytes=32 * 1024 * 1024)
 """A remote probe reads headers: a few hundred KB; past 32 MiB something is wrong with the file."""
@@ -207,24 +208,50 @@ def wait_and_cross_check(
     options: FlowOptions,
     emit: Sink,
     role: str,
+    image: ImageInfo | None = None,
 ) -> tuple[Finding, ...]:
-    """Wait for ``Normal``; for a video, compare the service's figures with the probe's."""
+    """Wait for ``Normal``; compare the service's figures with the probe's (a video) or with the
+    header's (a portrait file)."""
     assert outcome.media_id is not None
     view = wait_until_prepared(services, outcome.media_id, options, emit)
-    if report is None or report.facts is None or report.facts.video is None:
+    if image is not None:
+        found = cross_check_image(view, image)
+    elif report is None or report.facts is None or report.facts.video is None:
         emit(Event(Step.REGISTER, EventKind.DONE, f"{role} is Normal"))
         return ()
-    found = cross_check(view, report)
+    else:
+        found = cross_check(view, report)
     emit(
         Event(
             Step.REGISTER,
             EventKind.DONE,
-            "Normal; the service's reading matches the probe"
+            f"{role} is Normal; the service's reading matches the local file"
             if not found
             else "Normal, but the service reads the file differently",
         )
     )
     return found
+
+
+def cross_check_image(view: MediaView, image: ImageInfo) -> tuple[Finding, ...]:
+    """``media-mismatch`` findings where GetMediaInfo and the portrait's header disagree on its size."""
+    return tuple(
+        _mismatch(what, ours, theirs)
+        for what, ours, theirs in (("width", image.width, view.width), ("height", image.height, view.height))
+        if theirs is not None and theirs != ours
+    )
+
+
+def _mismatch(what: str, ours: object, theirs: object) -> Finding:
+    return Finding(
+        "media-mismatch",
+        Severity.ERROR,
+        f"the service reads the {what} as {theirs}, the local file says {ours}",
+        str(ours),
+        str(theirs),
+        "The object in OSS is not the file that was checked: upload it again, or check "
+        "the object with --video oss://BUCKET/KEY.",
+    )
 
 
 def cross_check(view: MediaView, report: FileReport) -> tuple[Finding, ...]:
@@ -249,16 +276,4 @@ def cross_check(view: MediaView, report: FileReport) -> tuple[Finding, ...]:
         )
     if view.pix_fmt and video.pix_fmt:
         pairs.append(("pixel format", video.pix_fmt, view.pix_fmt, view.pix_fmt == video.pix_fmt))
-    return tuple(
-        Finding(
-            "media-mismatch",
-            Severity.ERROR,
-            f"the service reads the {what} as {theirs}, the probe as {ours}",
-            str(ours),
-            str(theirs),
-            "The object in OSS is not the file that was checked: upload it again, or check "
-            "the object with --video oss://BUCKET/KEY.",
-        )
-        for what, ours, theirs, same in pairs
-        if not same
-    )
+    return tuple(_mismatch(what, ours, theirs) for what, ours, theirs, same in pairs if not same)

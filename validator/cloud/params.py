@@ -88,9 +88,17 @@ class CheckedParams:
     portrait: MediaRef | None
 
 
+def has_credentials(url: str) -> bool:
+    """Whether ``url`` carries a user name or password (``https://user:pass@host/...``)."""
+    return "@" in urlsplit(url).netloc
+
+
 def oss_location(url: str) -> tuple[str, str, str | None] | None:
-    """``(bucket, key, region)`` of an ``oss://`` or OSS https URL; ``None`` for anything else."""
+    """``(bucket, key, region)`` of an ``oss://`` or OSS https URL; ``None`` for anything else,
+    including a URL with credentials in it or a port other than the scheme's own."""
     parts = urlsplit(url)
+    if has_credentials(url) or _odd_port(url):
+        return None
     if parts.scheme == "oss":
         key = parts.path.lstrip("/")
         return (parts.netloc, key, None) if parts.netloc and key else None
@@ -102,9 +110,30 @@ def oss_location(url: str) -> tuple[str, str, str | None] | None:
     return None
 
 
+def _odd_port(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return True
+    return port is not None and port != {"https": 443, "http": 80}.get(parts.scheme)
+
+
+def _credentials_problem(rule: str, what: str) -> Finding:
+    return _problem(
+        rule,
+        f"{what} URL carries a user name or password: credentials never belong in a URL",
+        "a URL without user:password@",
+        "user:password@ in the URL",
+        "Remove the credentials from the URL; this tool signs its requests with the credential chain.",
+    )
+
+
 def classify(value: str, what: str, region: str) -> MediaRef | Finding:
     """A Video/Portrait argument as a :class:`MediaRef`, or the finding that says why it is none."""
     rule = f"param-{what.lower()}"
+    if "://" in value and has_credentials(value):
+        return _credentials_problem(rule, what)
     if "://" in value:
         location = oss_location(value)
         if location is None:
@@ -237,12 +266,15 @@ def check_thumbnail(url: str, region: str) -> list[Finding]:
             )
         )
     parts = urlsplit(url)
+    if has_credentials(url):
+        out.append(_credentials_problem("param-thumbnail", "Thumbnail"))
+        return out
     location = oss_location(url)
-    if parts.scheme != "https" or location is None or location[2] is None:
+    if parts.scheme != "https" or location is None or location[2] is None or parts.query or parts.fragment:
         out.append(
             _problem(
                 "param-thumbnail",
-                "Thumbnail must be an https URL on an OSS host",
+                "Thumbnail must be a plain https URL on an OSS host (no port, query or fragment)",
                 expected,
                 url,
                 f"Use https://YOUR-BUCKET.oss-{region}.aliyuncs.com/thumbs/NAME.png",

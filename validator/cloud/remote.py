@@ -3,7 +3,8 @@
 The probe reads headers only (the MP4 index, the EBML head, the first packets), so a remote file is
 checked with a handful of HTTP Range requests instead of a download. Two sources: an OSS object read
 with signed ranged GetObject calls (private buckets, the sandbox), and a plain https URL read with
-``http.client`` (explicit timeout, keep-alive, redirects followed only on the same host). Both count
+``http.client`` (https only, plain http on loopback only; explicit timeout, keep-alive, redirects
+followed only on the same host, scheme and port; no URL with credentials in it). Both count
 requests and bytes, which the report shows.
 """
 
@@ -92,6 +93,7 @@ class HttpRangeSource(_Counted):
 
     def __init__(self, url: str, *, timeout: float = 20.0) -> None:
         super().__init__()
+        check_url(url)
         self.url = url
         self._timeout = timeout
         self._lock_conn = threading.Lock()
@@ -145,6 +147,7 @@ class HttpRangeSource(_Counted):
                                 f"{_safe(self.url)} redirects to another host "
                                 f"({urlsplit(location).hostname}); refusing to follow"
                             )
+                        check_url(location)
                         url = location
                         continue
                     if response.status == 416:
@@ -190,6 +193,17 @@ class HttpRangeSource(_Counted):
         return self._conn
 
 
+def check_url(url: str) -> None:
+    """Refuse what a media URL must never be: anything but https (plain http only on loopback, the
+    sandbox), or a URL carrying credentials. Raises :class:`RemoteReadError`."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise RemoteReadError("refusing a media URL that carries a user name or password")
+    loopback = (parts.hostname or "") in ("127.0.0.1", "::1", "localhost")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise RemoteReadError(f"refusing to read {_safe(url)}: media is read over https only")
+
+
 def _port(parts: SplitResult) -> int:
     if parts.port:
         return parts.port
@@ -210,6 +224,7 @@ def _total(content_range: str | None) -> int | None:
 
 
 def _safe(url: str) -> str:
-    """The URL without its query: a presigned URL carries a signature there."""
+    """The URL without its query (a presigned URL carries a signature there) or credentials."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{host}{parts.path}"

@@ -82,6 +82,11 @@ def update_text(result: UpdateResult) -> str:
             if f.fix:
                 lines.append(f"      fix: {f.fix}")
         return "\n".join(lines) + "\n"
+    if result.outcome is Outcome.CANCELLED:
+        lines.append("cancelled: nothing was sent")
+        lines.append("requests that were not sent:" if result.requests else "no request was needed")
+        lines.extend(f"  {request_line(r)}" for r in result.requests)
+        return "\n".join(lines) + "\n"
     if result.outcome is Outcome.DRY_RUN:
         lines.append(f"dry run: nothing was sent; Transparent would be {_flag(result.transparent)}")
         lines.append("requests that would be sent, in order:" if result.requests else "no request needed")
@@ -97,6 +102,32 @@ def update_text(result: UpdateResult) -> str:
     for r in result.requests:
         lines.append(f"  sent {request_line(r)}")
     return "\n".join(lines) + "\n"
+
+
+def interrupted_text(step: str | None, job_id: str) -> str:
+    """One line after Ctrl-C or SIGTERM: what the step that was cut short left, and how to go on."""
+    job = job_id if job_id != "new" else "JOB_ID"
+    if step == "upload":
+        return (
+            "interrupted during the upload; the job was not changed. Run the same command again to "
+            "resume: the parts already in OSS are not sent again."
+        )
+    if step == "register":
+        return (
+            "interrupted while registering the upload; the job was not changed. Run the same command "
+            "again: the file is not uploaded twice and registration is idempotent."
+        )
+    if step == "update":
+        return (
+            f"interrupted while updating the job; check it with 'avatar-preflight status {job}', then "
+            "run the same command again (only the fields that still differ are sent)."
+        )
+    if step in ("submit", "wait"):
+        return (
+            f"interrupted while {'submitting' if step == 'submit' else 'waiting'}; training goes on "
+            f"without this command: follow it with 'avatar-preflight status {job}'."
+        )
+    return "interrupted before anything was sent; run the same command again."
 
 
 def _media_note(m: MediaOutcome) -> str:

@@ -46,6 +46,9 @@ class Verdict:
     retry: bool
     retry_after: float | None = None
     """Seconds the server asked to wait, when it said."""
+    attempts: int | None = None
+    """At most this many tries in all for this kind of failure (fewer than the policy's), e.g. for a
+    server that does not answer: waiting for it again and again only delays the verdict."""
 
 
 def call_with_retry(
@@ -66,7 +69,8 @@ def call_with_retry(
             return call()
         except Exception as exc:
             verdict = judge(exc)
-            if not verdict.retry or attempt >= policy.attempts:
+            limit = min(policy.attempts, verdict.attempts or policy.attempts)
+            if not verdict.retry or attempt >= limit:
                 raise
             wait = policy.delay(attempt, rng, verdict.retry_after)
             if on_retry is not None:

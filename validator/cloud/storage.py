@@ -19,11 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from validator.cloud.credentials import CredentialSource
-from validator.cloud.errors import CloudError
+from validator.cloud.errors import CloudError, transport_message, unreachable
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+
+TIMEOUT_ATTEMPTS = 2
+"""Tries in all when OSS does not answer in time (the ICE client's rule too)."""
 
 # oss2 logs a full traceback at ERROR when an upload thread fails; the error reaches us as an
 # exception anyway, and Python's last-resort handler would print the traceback to stderr.
@@ -55,7 +58,7 @@ class UploadResult:
     resumed_bytes: int
     """Bytes of parts found already uploaded by an earlier, interrupted run."""
     attempts: int
-    """``resumable_upload`` calls this run made (more than one after a retried failure)."""
+    """Tries in all: 1, plus one for each request retried (a throttled or dropped part, ...)."""
     crc64: str | None
     """The server's CRC-64 of the object, which oss2 checked against the local file."""
 
@@ -127,7 +130,7 @@ class OssObjectStore:
         self._credentials = credentials
         self._cache_dir = cache_dir or default_cache_dir()
         self._tuning = tuning or UploadTuning()
-        self._retry = retry or RetryPolicy(attempts=4)
+        self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._factory = bucket_factory or self._new_bucket
         self._buckets: dict[str, Any] = {}
@@ -162,6 +165,13 @@ class OssObjectStore:
             return UploadResult(self.bucket, key, size, True, 0, 0, existing.crc64)
         store = oss2.ResumableStore(root=str(self._cache_dir), dir="uploads")
         state = {"attempts": 0}
+
+        def retried(n: int, wait: float, error: CloudError) -> None:
+            state["attempts"] += 1
+            if self._on_retry is not None:
+                self._on_retry(n, wait, error)
+
+        bucket = RetryingBucket(self._bucket(self.bucket), self._retry, self._sleep, self._rng, retried)
         first: list[int] = []
         multipart = size >= self._tuning.multipart_threshold
 
@@ -175,7 +185,7 @@ class OssObjectStore:
             state["attempts"] += 1
             try:
                 return oss2.resumable_upload(
-                    self._bucket(self.bucket),
+                    bucket,
                     key,
                     str(path),
                     store=store,
@@ -193,7 +203,10 @@ class OssObjectStore:
             if self._on_retry is not None and isinstance(exc, CloudError):
                 self._on_retry(n, wait, exc)
 
-        result = call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng, on_retry=observe)
+        # Each request is retried where it failed (RetryingBucket); this outer loop only restarts the
+        # whole upload (resuming it) after a request ran out of tries.
+        outer = RetryPolicy(min(3, self._retry.attempts), self._retry.base_seconds, self._retry.cap_seconds)
+        result = call_with_retry(once, judge, outer, sleep=self._sleep, rng=self._rng, on_retry=observe)
         crc = getattr(result, "crc", None)
         return UploadResult(
             self.bucket,
@@ -236,6 +249,103 @@ class OssObjectStore:
         )
 
 
+class RetryingBucket:
+    """An ``oss2.Bucket`` whose upload requests are each retried where they failed.
+
+    oss2 itself never retries; without this, one throttled part among hundreds would fail the whole
+    ``resumable_upload`` call. A request body read from a file is rewound before it is sent again
+    (oss2 hands ``upload_part`` a :class:`oss2.utils.SizedFileAdapter` on the open file, and
+    ``put_object`` the file itself). After the last try the original oss2 exception propagates, since
+    oss2's own code tells answers apart by their class (``NoSuchUpload``...).
+    """
+
+    _RETRIED: ClassVar[dict[str, str]] = {
+        "init_multipart_upload": "InitiateMultipartUpload",
+        "list_parts": "ListParts",
+        "complete_multipart_upload": "CompleteMultipartUpload",
+    }
+
+    def __init__(
+        self,
+        inner: Any,
+        policy: RetryPolicy,
+        sleep: Callable[[float], None],
+        rng: random.Random,
+        on_retry: Callable[[int, float, CloudError], None],
+    ) -> None:
+        self._inner = inner
+        self._policy = policy
+        self._sleep = sleep
+        self._rng = rng
+        self._on_retry = on_retry
+
+    def __repr__(self) -> str:
+        return f"RetryingBucket({getattr(self._inner, 'bucket_name', '?')!r})"
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        action = self._RETRIED.get(name)
+        if action is None:
+            return attribute
+        return lambda *args, **kwargs: self._retried(action, lambda: attribute(*args, **kwargs), None)
+
+    def put_object(self, key: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        rewind = _rewinder(data)
+        return self._retried("PutObject", lambda: self._inner.put_object(key, data, *args, **kwargs), rewind)
+
+    def upload_part(self, key: str, upload_id: str, number: int, data: Any, *args: Any, **kwargs: Any) -> Any:
+        rewind = _rewinder(data)
+
+        def send() -> Any:
+            return self._inner.upload_part(key, upload_id, number, data, *args, **kwargs)
+
+        return self._retried("UploadPart", send, rewind)
+
+    def _retried(self, action: str, call: Callable[[], Any], rewind: Callable[[], None] | None) -> Any:
+        import oss2
+
+        tries = {"n": 0}
+
+        def once() -> Any:
+            tries["n"] += 1
+            if tries["n"] > 1 and rewind is not None:
+                rewind()
+            return call()
+
+        def verdict(exc: Exception) -> Verdict:
+            if not isinstance(exc, oss2.exceptions.OssError):
+                return Verdict(False)
+            if rewind is None and action in ("PutObject", "UploadPart"):
+                return Verdict(False)  # a body that cannot be rewound cannot be sent again
+            return judge(translate(exc, action))
+
+        def observe(n: int, wait: float, exc: Exception) -> None:
+            self._on_retry(n, wait, translate(exc, action))
+
+        policy, sleep, rng = self._policy, self._sleep, self._rng
+        return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+
+
+def _rewinder(data: Any) -> Callable[[], None] | None:
+    """A function putting ``data`` back where it was now, or ``None`` when it cannot be."""
+    import oss2
+
+    if isinstance(data, oss2.utils.SizedFileAdapter) and hasattr(data.file_object, "seek"):
+        start = data.file_object.tell() - data.offset
+
+        def rewind_part() -> None:
+            data.file_object.seek(start)
+            data.offset = 0
+
+        return rewind_part
+    if hasattr(data, "seek") and hasattr(data, "tell"):
+        position = data.tell()
+        return lambda: data.seek(position)
+    if isinstance(data, bytes):
+        return lambda: None
+    return None
+
+
 class _Oss2Provider:
     """oss2's credentials-provider interface over our source (refreshes temporary credentials)."""
 
@@ -258,19 +368,47 @@ def judge(exc: Exception) -> Verdict:
     """Retry a broken connection, 5xx and SlowDown; a client error is final."""
     if not isinstance(exc, CloudError):
         return Verdict(False)
-    return Verdict(exc.code == "NetworkError" or (exc.status or 0) >= 500)
+    if exc.code == "NetworkError":
+        return Verdict(True, attempts=TIMEOUT_ATTEMPTS if exc.unreachable else None)
+    return Verdict((exc.status or 0) >= 500)
+
+
+_SIGNING_DETAILS = (
+    "OSSAccessKeyId",
+    "StringToSign",
+    "StringToSignBytes",
+    "CanonicalRequest",
+    "SignatureProvided",
+)
+
+
+def scrub(exc: Any) -> None:
+    """Remove from an oss2 exception what OSS echoes back about the signature (the AccessKey ID, the
+    string to sign): it is chained to our error and would show in any traceback or log of it."""
+    if (getattr(exc, "status", 0) or 0) < 0:
+        return  # oss2's own errors (no answer, CRC): no server document, the text is the cause's
+    details = getattr(exc, "details", None)
+    if isinstance(details, dict):
+        for name in _SIGNING_DETAILS:
+            details.pop(name, None)
+    if getattr(exc, "body", None):
+        exc.body = b""
 
 
 def translate(exc: Any, action: str) -> CloudError:
-    """oss2's exception as a :class:`CloudError` (status -2 is oss2's "no answer")."""
+    """oss2's exception as a :class:`CloudError` (status -2 is oss2's "no answer"); the oss2 exception
+    is scrubbed of signing details, since it stays chained as the cause."""
+    scrub(exc)
     status = getattr(exc, "status", None)
     if status == -2:  # RequestError: the request got no answer (reset, timeout, refused)
+        text = str(exc)
         return CloudError(
             "NetworkError",
-            f"the connection to OSS failed during {action}",
+            transport_message(text),
             status=None,
             service="OSS",
             action=action,
+            unreachable=unreachable(text),
         )
     if status == -3:  # InconsistentError: the CRC-64 of what arrived differs from the local file
         return CloudError(

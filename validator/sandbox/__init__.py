@@ -9,6 +9,7 @@ Real SDK clients (``alibabacloud-ice20201109``, ``oss2``) talk to it over loopba
         sb.oss_endpoint      # 'http://127.0.0.1:PORT' for oss2.Bucket
         sb.access_key_id, sb.access_key_secret
         sb.faults.set(throttle_share=0.3, seed=1)
+        sb.requests.count("UpdateAvatarTrainingJob")   # answered requests, seen from the service
         sb.reset()
 """
 
@@ -17,15 +18,18 @@ from validator.sandbox.config import SandboxConfig, StsCredential
 from validator.sandbox.errors import SandboxError
 from validator.sandbox.faults import FaultConfig, Faults, Service
 from validator.sandbox.probe import ProbeFn, ProbeOutcome, Problem
+from validator.sandbox.requestlog import Logged, RequestLog
 from validator.sandbox.server import Sandbox
 
 __all__ = [
     "Clock",
     "FaultConfig",
     "Faults",
+    "Logged",
     "ProbeFn",
     "ProbeOutcome",
     "Problem",
+    "RequestLog",
     "Sandbox",
     "SandboxConfig",
     "SandboxError",

@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import time
 import uuid
 from pathlib import Path
@@ -32,6 +33,7 @@ from validator.sandbox.media import MediaLibrary
 from validator.sandbox.objects import ObjectStore
 from validator.sandbox.oss import OssApi, error_body
 from validator.sandbox.probe import ProbeFn
+from validator.sandbox.requestlog import Logged, RequestLog, oss_action
 from validator.sandbox.training import make_verdict
 from validator.sandbox.wire import BadRequestBody, DropConnection, Request, Response
 
@@ -78,12 +80,14 @@ class SandboxApp:
                          make_verdict(self.media, probe))
         self.ice = IceApi(self.jobs, self.media)
         self.oss = OssApi(self.objects, faults, config.max_object_bytes)
+        self.log = RequestLog()
 
     def reset(self) -> None:
-        """Forget all jobs, media, objects and nonces; restore the configured faults."""
+        """Forget all jobs, media, objects, nonces and logged requests; restore the configured faults."""
         self.db.clear()
         self.objects.clear_files()
         self.nonces.clear()
+        self.log.clear()
         self.faults.replace(self.config.faults)
 
     def serve(self, request: Request) -> Response:
@@ -119,14 +123,22 @@ class SandboxApp:
                 params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
             action = request.header("x-acs-action") or params.get("Action", "")
             result: dict[str, Any] = {"RequestId": request_id, **self.ice.handle(action, params)}
+            self.log.record(Logged(Service.ICE, action, 200, None, params, _returned(result)))
             return _json(200, result, [("x-acs-request-id", request_id)])
         except ApiError as error:
+            self._log_ice_error(request, error)
             return _ice_error(error, request_id, host)
         except Exception:
             log.exception("unexpected error answering an ICE request")
             internal = ApiError(500, "InternalError", "The request processing has failed due to "
                                 "some unknown error, exception or failure.")
+            self._log_ice_error(request, internal)
             return _ice_error(internal, request_id, host)
+
+    def _log_ice_error(self, request: Request, error: ApiError) -> None:
+        params = request.params()
+        action = request.header("x-acs-action") or params.get("Action", "")
+        self.log.record(Logged(Service.ICE, action, error.status, error.code, params))
 
     # -- OSS -----------------------------------------------------------------------------------
 
@@ -149,7 +161,21 @@ class SandboxApp:
                                 "try again.")
             response = _oss_error(internal, request_id, host, head=request.method == "HEAD")
         response.headers.append(("x-oss-request-id", request_id))
+        self._log_oss(request, response)
         return response
+
+    def _log_oss(self, request: Request, response: Response) -> None:
+        params = request.params()
+        bucket, key = address(request)
+        logged = {"Bucket": bucket or "", "Key": key}
+        if "partNumber" in params:
+            logged["PartNumber"] = params["partNumber"]
+        code = None
+        if response.status >= 300 and response.body:
+            found = re.search(rb"<Code>([^<]*)</Code>", response.body)
+            code = found[1].decode("utf-8", "replace") if found else None
+        self.log.record(Logged(Service.OSS, oss_action(request.method, params), response.status,
+                               code, logged))
 
     # -- shared --------------------------------------------------------------------------------
 
@@ -213,6 +239,16 @@ def _is_bucket_host(hostname: str) -> bool:
     except ValueError:
         pass
     return not hostname.startswith(("oss-", "oss.", "ice.", "ice-"))
+
+
+def _returned(result: dict[str, Any]) -> str | None:
+    """The ID an ICE answer hands back: ``MediaId``, or ``Data.JobId``."""
+    if isinstance(result.get("MediaId"), str):
+        return str(result["MediaId"])
+    data = result.get("Data")
+    if isinstance(data, dict) and isinstance(data.get("JobId"), str):
+        return str(data["JobId"])
+    return None
 
 
 def _json(status: int, body: dict[str, Any], headers: list[tuple[str, str]] | None = None) -> Response:

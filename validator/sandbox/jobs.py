@@ -33,6 +33,8 @@ class JobStatus(str, Enum):
 
 EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT, JobStatus.FAIL})
 SUBMITTABLE = frozenset({JobStatus.INIT, JobStatus.FAIL})
+BUSY = frozenset({JobStatus.QUEUING, JobStatus.TRAINING})
+"""A job training on its media: Video and Portrait cannot change (inferred from the console)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,11 @@ class Jobs:
             ):
                 raise invalid("Transparent", f"Transparent can only be changed while the job is "
                               f"Init or Fail; this job is {job.status.value}.")
+            for column, param in (("video", "Video"), ("portrait", "Portrait")):
+                value = changes.get(column)
+                if value is not None and value != getattr(job, column) and job.status in BUSY:
+                    raise invalid(param, f"{param} cannot change while the job is "
+                                  f"{job.status.value}; wait until training ends.")
             thumbnail = changes.get("thumbnail")
             if thumbnail is not None and thumbnail != job.thumbnail and job.trained:
                 raise invalid("Thumbnail", "Thumbnail cannot be changed once the avatar has been "

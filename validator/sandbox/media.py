@@ -2,7 +2,9 @@
 
 An asset is ``Preparing`` for ``prepare_seconds`` after registration, then the probe decides:
 ``Normal`` with file and stream information, or ``PrepareFail`` when the object is missing or is
-not media. Like jobs, assets advance when read, so no thread is needed and restarts are harmless.
+not media. A PNG or JPEG (a portrait) is judged by its header, never by the video rules: ``Normal``
+with its width and height, or ``PrepareFail`` when ``MediaType=image`` names something else. Like
+jobs, assets advance when read, so no thread is needed and restarts are harmless.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ import threading
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from validator.sandbox.clock import Clock, iso8601
 from validator.sandbox.db import Database
 from validator.sandbox.errors import ApiError, invalid
 from validator.sandbox.jobs import new_id
-from validator.sandbox.mediainfo import Info, file_info
+from validator.sandbox.mediainfo import Info, file_info, image_file_info
 from validator.sandbox.objects import ObjectStore
 from validator.sandbox.probe import ProbeFn
+
+if TYPE_CHECKING:
+    from validator.cloud.images import ImageInfo
 
 
 class MediaStatus(str, Enum):
@@ -191,6 +196,14 @@ class MediaLibrary:
         if path is None:
             return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
                            message=f"The input file oss://{asset.bucket}/{asset.key} does not exist.")
+        image = _image(path)
+        if image is not None or asset.media_type == "image":
+            if image is None:
+                return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
+                               message="The input file is not a readable JPEG or PNG image.")
+            info = image_file_info(image, path.stat().st_size, bucket=asset.bucket, key=asset.key,
+                                   region=self._region, created=iso8601(asset.create_time))
+            return replace(asset, status=MediaStatus.NORMAL, info=info, modified_time=now)
         try:
             outcome = self._probe(path, None)
         except Exception as exc:  # a hostile file must not break the service: it fails preparing
@@ -218,6 +231,16 @@ class MediaLibrary:
         else:
             sets = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
             self._db.execute(f"UPDATE media SET {sets} WHERE media_id = ?", [*values[1:], values[0]])
+
+
+def _image(path: Path) -> ImageInfo | None:
+    """The header of a PNG or JPEG; ``None`` for anything else (videos go to the probe)."""
+    from validator.cloud.images import read_image_info
+
+    try:
+        return read_image_info(path)
+    except OSError:
+        return None
 
 
 def _known(fields: dict[str, str | None]) -> dict[str, str]:

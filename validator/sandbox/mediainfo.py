@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 if TYPE_CHECKING:
+    from validator.cloud.images import ImageInfo
     from validator.facts import MediaFacts, VideoStreamFacts
 
 Info = dict[str, object]
@@ -52,6 +53,26 @@ def file_info(
         for a in facts.audio
     ]
     return info
+
+
+def image_file_info(
+    image: ImageInfo, size: int, *, bucket: str, key: str, region: str, created: str
+) -> Info:
+    """The ``FileInfoList`` item of an image: size and format, no streams."""
+    basic = {
+        "FileName": PurePosixPath(key).name,
+        "FileUrl": oss_https_url(bucket, key, region),
+        "FileSize": str(size),
+        "FileStatus": "Normal",
+        "FileType": "source_file",
+        "FormatName": image.format,
+        "Width": str(image.width),
+        "Height": str(image.height),
+        "Region": region,
+        "CreateTime": created,
+        "ModifiedTime": created,
+    }
+    return {"FileBasicInfo": basic, "VideoStreamInfoList": [], "AudioStreamInfoList": []}
 
 
 def _video_stream(video: VideoStreamFacts) -> dict[str, str]:

@@ -34,6 +34,7 @@ from validator.sandbox.db import Database
 from validator.sandbox.errors import SandboxError
 from validator.sandbox.faults import Faults
 from validator.sandbox.probe import ProbeFn, project_probe
+from validator.sandbox.requestlog import RequestLog
 from validator.sandbox.wire import BadRequestBody, Body, DropConnection, Request, Response
 
 log = logging.getLogger(__name__)
@@ -264,6 +265,11 @@ class Sandbox:
     @property
     def region(self) -> str:
         return self.config.region
+
+    @property
+    def requests(self) -> RequestLog:
+        """Every request answered since the start (or the last :meth:`reset`), in order."""
+        return self._running_app().log
 
     def issue_sts(self, ttl_seconds: float | None = 3600.0) -> StsCredential:
         """Accept a new temporary credential valid for ``ttl_seconds`` (``None``: forever)."""
