@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from validator.errors import ProbeError
@@ -81,6 +80,8 @@ def check_files(
     if workers == 1:
         reports = [one(p) for p in paths]
     else:
+        from concurrent.futures import ThreadPoolExecutor  # with logging and threading: not for one file
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
             reports = list(pool.map(one, paths))
     return BatchReport(tuple(reports), profile.name, strict)

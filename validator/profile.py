@@ -17,10 +17,14 @@ from validator.errors import ProfileError
 from validator.findings import Severity
 from validator.rules.catalog import RULES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+
+def _toml() -> Any:
+    """The TOML parser, imported when a file is actually read (it costs a few ms of every start-up)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 DEFAULT_NAME = "ice-avatar-training"
 PROFILE_FILE = "avatar-preflight.toml"
@@ -148,12 +152,12 @@ def read_table(path: str | Path) -> Mapping[str, Any]:
     """A profile file's table: the top level, or ``[tool.avatar-preflight]`` of a ``pyproject.toml``."""
     p = Path(path)
     try:
-        data: Mapping[str, Any] = tomllib.loads(p.read_text(encoding="utf-8"))
+        data: Mapping[str, Any] = _toml().loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ProfileError(f"profile file not found: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"cannot read profile {p}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except _toml().TOMLDecodeError as exc:
         raise ProfileError(f"{p}: invalid TOML: {exc}") from exc
     if p.name == "pyproject.toml":
         data = data.get("tool", {}).get("avatar-preflight", {})
@@ -175,16 +179,16 @@ def project_section(start: Path | None = None) -> tuple[str | None, Mapping[str,
         own = folder / PROFILE_FILE
         if own.is_file():
             try:
-                return str(own), tomllib.loads(own.read_text(encoding="utf-8"))
+                return str(own), _toml().loads(own.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 raise ProfileError(f"cannot read {own}: {exc}") from exc
-            except tomllib.TOMLDecodeError as exc:
+            except _toml().TOMLDecodeError as exc:
                 raise ProfileError(f"{own}: invalid TOML: {exc}") from exc
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                data = _toml().loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, _toml().TOMLDecodeError):
                 return None, {}
             section = data.get("tool", {}).get("avatar-preflight")
             if isinstance(section, Mapping) and section:
