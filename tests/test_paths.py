@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from validator import check_file
+from validator import check_file, check_files
 from validator.probe.reader import Limits
 
 
@@ -75,13 +78,40 @@ def test_directory_named_like_a_video_is_searched_not_opened(
     assert check_file(folder).errors[0].rule == "file-unreadable"  # the library, given it as a file
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file regardless of permissions")
-def test_unreadable_permissions(media: Callable[[str], Path], tmp_path: Path) -> None:
-    path = tmp_path / "locked.mp4"
-    path.write_bytes(media("landscape").read_bytes())
-    path.chmod(0)
-    rule, message = one_line_finding(path)
-    assert rule == "file-unreadable" and "Permission denied" in message
+def test_unreadable_permissions(media: Callable[[str], Path]) -> None:
+    """Root reads every file, so as root (CI is) the check runs with the effective uid of ``nobody``."""
+    folder = Path(tempfile.mkdtemp(prefix="avatar-perm-"))
+    try:
+        folder.chmod(0o755)
+        locked, fine = folder / "locked.mp4", folder / "fine.mp4"
+        for path in (locked, fine):
+            path.write_bytes(media("landscape").read_bytes())
+            path.chmod(0o644)
+        locked.chmod(0)
+        with _unprivileged():
+            batch = check_files([str(locked), str(fine)], jobs=1)
+        assert [f.verdict.value for f in batch.files] == ["fail", "pass"]  # the batch goes on
+        finding = batch.files[0].errors[0]
+        assert finding.rule == "file-unreadable" and "Permission denied" in finding.message
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _unprivileged() -> Iterator[None]:
+    if os.geteuid() != 0:
+        yield
+        return
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    os.setegid(nobody.pw_gid)
+    os.seteuid(nobody.pw_uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
 
 
 def test_time_limit_is_reported_and_the_batch_goes_on(media: Callable[[str], Path]) -> None:
