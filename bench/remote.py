@@ -1,18 +1,24 @@
 """Figures that need a server: the remote probe over HTTP Range and the upload, against the sandbox.
 
 Both run the product's own code (``validator.cloud``: the oss2-backed store and the ranged reader
-``update`` uses) against an in-process sandbox on 127.0.0.1, beside the alternative in the same run: a
-local probe of the same file, and a single raw HTTP PUT of the same file to the same server.
+``update`` uses) against ``avatar-preflight sandbox`` on 127.0.0.1 in its own process, beside the
+alternative in the same run: a local probe of the same file, and a single raw HTTP PUT of the same
+file to the same server.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -62,14 +68,51 @@ def raw_put(sandbox: Any, key: str, path: Path) -> float:
     return time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class Served:
+    """A sandbox running in its own process, as ``avatar-preflight sandbox`` prints it."""
+
+    endpoint: str
+    oss_endpoint: str
+    access_key_id: str
+    access_key_secret: str
+    region: str
+
+
+@contextlib.contextmanager
+def sandbox_process(data_dir: Path) -> Iterator[Served]:
+    """``avatar-preflight sandbox`` in a child process: a server does not share the client's GIL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "validator", "sandbox", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        info = dict(proc.stdout.readline().rstrip("\n").split(": ", 1) for _ in range(6))
+        yield Served(
+            info["endpoint"],
+            info["oss endpoint"],
+            info["access key id"],
+            info["access key secret"],
+            info["region"],
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def measure(singles: list[Item], upload_item: Item) -> dict[str, Any]:
     """Remote probe bytes and requests per file, and upload throughput against a raw PUT."""
     from validator.cloud.remote import ObjectRangeSource
     from validator.probe import probe, probe_source
-    from validator.sandbox import Sandbox, SandboxConfig
 
     out: dict[str, Any] = {"remote": [], "upload": None}
-    with tempfile.TemporaryDirectory(prefix="avatar-bench-") as tmp, Sandbox(SandboxConfig()) as sandbox:
+    with (
+        tempfile.TemporaryDirectory(prefix="avatar-bench-") as tmp,
+        sandbox_process(Path(tmp) / "sb") as sandbox,
+    ):
         store = _store(sandbox, Path(tmp) / "checkpoints")
         for item in singles:
             key = f"remote/{item.name}"

@@ -120,7 +120,10 @@ def _raw(sb: Sandbox, head: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", sb.port), timeout=5) as conn:
         conn.sendall(head)
         conn.shutdown(socket.SHUT_WR)
-        return conn.recv(65536)
+        answer = b""
+        while chunk := conn.recv(65536):  # headers and body may arrive apart: read until the close
+            answer += chunk
+        return answer
 
 
 def test_sandbox_bounds_request_sizes(tmp_path: Path) -> None:

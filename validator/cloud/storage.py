@@ -294,6 +294,7 @@ class RetryingBucket:
         return self._retried("PutObject", lambda: self._inner.put_object(key, data, *args, **kwargs), rewind)
 
     def upload_part(self, key: str, upload_id: str, number: int, data: Any, *args: Any, **kwargs: Any) -> Any:
+        data = _in_memory(data)
         rewind = _rewinder(data)
 
         def send() -> Any:
@@ -324,6 +325,20 @@ class RetryingBucket:
 
         policy, sleep, rng = self._policy, self._sleep, self._rng
         return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+
+
+MAX_BUFFERED_PART = 64 * 1024 * 1024
+
+
+def _in_memory(data: Any) -> Any:
+    """A file part as bytes, when it is at most :data:`MAX_BUFFERED_PART` (one part per thread, so memory
+    stays flat whatever the file's size). oss2 streams a file part in 8 KiB pieces with a progress and a
+    CRC callback on each; as bytes the same part goes out about twice as fast, and a retry needs no rewind."""
+    import oss2
+
+    if isinstance(data, oss2.utils.SizedFileAdapter) and data.size - data.offset <= MAX_BUFFERED_PART:
+        return data.read() or b""  # oss2 answers an empty str for an exhausted adapter
+    return data
 
 
 def _rewinder(data: Any) -> Callable[[], None] | None:
