@@ -94,7 +94,7 @@ def contact_sheet(
     """Sample ``layout.frames`` frames of ``path`` and lay them out. Raises :class:`ProbeError`."""
     import av
 
-    from validator.probe import probe
+    from validator.probe import open_input, probe
     from validator.probe.deep import alpha_bytes, alpha_decoder, frame_at
 
     layout = layout or Layout()
@@ -109,7 +109,7 @@ def contact_sheet(
     opaque = bytes(range(opaque_alpha, 256))
     tiles: list[tuple[Tile, bytes]] = []
     try:
-        with av.open(os.fspath(path), metadata_errors="replace") as container:
+        with open_input(os.fspath(path)) as container:
             stream = next(s for s in container.streams if s.index == video.index)
             for seconds in targets:
                 frame = frame_at(container, stream, seconds, alpha_decoder(facts))

@@ -26,7 +26,7 @@ from validator.facts import (
 from validator.probe import ebml, fragments, isobmff, streams
 from validator.probe.reader import CachingReader, FileSource, Limits, Source
 
-__all__ = ["probe", "probe_source"]
+__all__ = ["open_input", "probe", "probe_source"]
 
 SNIFF_BYTES = 64
 WINDOW_PROBESIZE = "65536"
@@ -100,14 +100,23 @@ def _open(reader: CachingReader) -> Any:
     # description and the first packets tell everything, so stop after 64 KiB of packets.
     options = {"probesize": WINDOW_PROBESIZE} if reader.visible < reader.size else {}
     try:
-        try:
-            return av.open(reader, mode="r", options=options, **_OPEN_OPTIONS)
-        except TypeError:  # PyAV 19 dropped metadata_errors (it always replaces)
-            return av.open(reader, mode="r", options=options)
+        return open_input(reader, options)
     except av.FFmpegError as exc:
         raise ProbeError(_reason(exc)) from exc
     except (ValueError, TypeError, RuntimeError, UnicodeError) as exc:
         raise ProbeError(f"the file could not be opened as media ({exc})") from exc
+
+
+def open_input(file: Any, options: dict[str, str] | None = None) -> Any:
+    """``av.open`` for reading, on PyAV 18 and 19 alike: tag bytes that are not UTF-8 never make a file
+    unreadable (PyAV 18 needs ``metadata_errors="replace"``; PyAV 19 dropped the argument and always
+    replaces)."""
+    import av
+
+    try:
+        return av.open(file, mode="r", options=options or {}, **_OPEN_OPTIONS)
+    except TypeError:
+        return av.open(file, mode="r", options=options or {})
 
 
 def _looks_truncated(reader: CachingReader, head: bytes) -> bool:
