@@ -63,6 +63,9 @@ def test_parameter_rules(ice: Any, fields: dict[str, Any], code: str) -> None:
 def test_limits_themselves_are_accepted(ice: Any) -> None:
     job_id = _create(ice, "七个字的名字吗")
     _update(ice, job_id, avatar_description="x" * 1000, video="a" * 32, portrait="b" * 32)
+    job = job_of(ice, job_id)
+    assert (job.avatar_name, len(job.avatar_description)) == ("七个字的名字吗", 1000)
+    assert (job.video, job.portrait) == ("a" * 32, "b" * 32)
 
 
 def test_missing_and_unknown(ice: Any) -> None:

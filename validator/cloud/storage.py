@@ -11,6 +11,7 @@ same run, which resumes the same way. oss2 exceptions become
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -87,11 +88,19 @@ class UploadTuning:
     """Connect and read timeout of each request."""
 
 
-def content_digest(path: Path, chunk: int = 1024 * 1024) -> str:
-    """SHA-256 of the file, hex."""
+def content_digest(path: Path) -> str:
+    """SHA-256 of the file, hex. Remembered per file identity (path, size, modification time): one run
+    needs it for the requests it shows before asking, and again for the upload, and hashing a file of
+    hundreds of MB takes seconds."""
+    info = path.stat()
+    return _digest(str(path.resolve()), info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
             digest.update(block)
     return digest.hexdigest()
 
