@@ -187,7 +187,10 @@ def project_section(start: Path | None = None) -> tuple[str | None, Mapping[str,
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = _toml().loads(pyproject.read_text(encoding="utf-8"))
+                text = pyproject.read_text(encoding="utf-8")
+                if "avatar-preflight" not in text:  # most projects: no need to parse TOML at all
+                    return None, {}
+                data = _toml().loads(text)
             except (OSError, UnicodeDecodeError, _toml().TOMLDecodeError):
                 return None, {}
             section = data.get("tool", {}).get("avatar-preflight")

@@ -13,7 +13,7 @@ import os
 import struct
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.errors import ProbeError
 from validator.facts import (
@@ -23,8 +23,12 @@ from validator.facts import (
     MoovPosition,
     VideoStreamFacts,
 )
-from validator.probe import ebml, fragments, isobmff, streams
+from validator.probe import sniff, streams
 from validator.probe.reader import CachingReader, FileSource, Limits, Source
+
+if TYPE_CHECKING:
+    from validator.probe.ebml import EbmlLayout
+    from validator.probe.isobmff import IsoLayout
 
 __all__ = ["open_input", "probe", "probe_source"]
 
@@ -65,6 +69,7 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
         raise ProbeError("the file is empty (0 bytes)")
     head = reader.read_at(0, SNIFF_BYTES)
     iso = _prewalk(reader, head, deep=deep_frames > 0)
+    matroska = _matroska_head(reader, head)
     try:
         container = _open(reader)
     except ProbeError as exc:
@@ -74,7 +79,7 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
         raise
     try:
         _raise_if_stopped(reader)
-        facts = _facts(reader, container, name, head, iso)
+        facts = _facts(reader, container, name, iso, matroska)
         if deep_frames > 0 and facts.video is not None:
             from validator.probe.deep import sample_alpha
 
@@ -121,9 +126,13 @@ def open_input(file: Any, options: dict[str, str] | None = None) -> Any:
 
 def _looks_truncated(reader: CachingReader, head: bytes) -> bool:
     """A file that starts like MP4/MOV or Matroska but whose structure runs past its end."""
-    if isobmff.sniff_ftyp(head) is not None or isobmff.looks_like_quicktime(head):
+    if sniff.is_isobmff(head):
+        from validator.probe import isobmff
+
         return isobmff.walk(reader).truncated
-    if ebml.is_ebml(head):
+    if sniff.is_ebml(head):
+        from validator.probe import ebml
+
         return ebml.parse_head(reader).truncated
     return False
 
@@ -137,7 +146,7 @@ def _reason(exc: Exception) -> str:
 class _Iso:
     """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id."""
 
-    layout: isobmff.IsoLayout
+    layout: IsoLayout
     durations: dict[int, float]
 
 
@@ -145,8 +154,10 @@ def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
     """Walk an MP4/MOV's boxes first. A fragmented file's track durations come from its last
     fragment, and FFmpeg is then shown only the first fragment, so it does not visit every ``moof``
     (deep decoding seeks anywhere, so it keeps the whole file)."""
-    if isobmff.sniff_ftyp(head) is None and not isobmff.looks_like_quicktime(head):
+    if not sniff.is_isobmff(head):
         return None
+    from validator.probe import fragments, isobmff  # each container family imports only its parser
+
     layout = isobmff.walk(reader)
     if layout.moov is not None and layout.moov.size is not None:
         reader.prefetch(layout.moov.start, layout.moov.size)  # FFmpeg reads all of it next
@@ -158,9 +169,21 @@ def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
     return _Iso(layout, durations)
 
 
-def _facts(reader: CachingReader, container: Any, name: str, head: bytes, pre: _Iso | None) -> MediaFacts:
+def _matroska_head(reader: CachingReader, head: bytes) -> EbmlLayout | None:
+    """A Matroska/WebM file's EBML head and track list, read before FFmpeg reads the same bytes (from
+    the cache then), as the MP4 walk is."""
+    if not sniff.is_ebml(head):
+        return None
+    from validator.probe import ebml
+
+    return ebml.parse_head(reader)
+
+
+def _facts(
+    reader: CachingReader, container: Any, name: str, pre: _Iso | None, ebml_head: EbmlLayout | None
+) -> MediaFacts:
     fmt = container.format.name
-    matroska = ebml.is_ebml(head)
+    matroska = ebml_head is not None
     iso = "mp4" in fmt.split(",") or "mov" in fmt.split(",")
     video_streams = [s for s in container.streams.video if not streams.is_cover_art(s)]
     by_track = pre.durations if pre else {}
@@ -175,15 +198,17 @@ def _facts(reader: CachingReader, container: Any, name: str, head: bytes, pre: _
     fragmented: bool | None = None
     truncated = False
     rotation: int | None = None
-    layout: ebml.EbmlLayout | None = None
+    layout: EbmlLayout | None = None
     if iso:
+        from validator.probe import isobmff
+
         iso_layout = pre.layout if pre else isobmff.walk(reader)
         brand = iso_layout.major_brand
         identity = isobmff.container_name(brand, iso_layout.compatible_brands) or fmt
         moov, fragmented, truncated = iso_layout.moov_position, iso_layout.fragmented, iso_layout.truncated
         rotation = iso_layout.rotation
-    elif matroska:
-        layout = ebml.parse_head(reader)
+    elif ebml_head is not None:
+        layout = ebml_head
         brand = layout.doctype
         identity = layout.doctype if layout.doctype in ("webm", "matroska") else fmt
         truncated = layout.truncated
@@ -223,7 +248,7 @@ def _facts(reader: CachingReader, container: Any, name: str, head: bytes, pre: _
 def _video_facts(
     reader: CachingReader,
     stream: Any,
-    layout: ebml.EbmlLayout | None,
+    layout: EbmlLayout | None,
     rotation: int | None,
     container_duration: float | None,
     by_track: dict[int, float],
@@ -239,6 +264,8 @@ def _video_facts(
     if stream.id in by_track:
         duration, source = by_track[stream.id], DurationSource.FRAGMENTS
     if duration is None and layout is not None:
+        from validator.probe import ebml
+
         rate = average or nominal
         frame_ns = int(1e9 / rate) if rate else None
         duration = ebml.video_duration_from_tail(reader, layout, frame_ns)

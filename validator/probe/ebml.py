@@ -8,12 +8,10 @@ middle of the file.
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 
 from validator.probe.reader import CachingReader
 
-EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 ID_DOCTYPE = 0x4282
 ID_SEGMENT = 0x18538067
 ID_INFO = 0x1549A966
@@ -35,6 +33,8 @@ TRACK_TYPE_VIDEO = 1
 
 HEAD_BYTES = 64 * 1024
 TAIL_BYTES = 192 * 1024
+BLOCK_HEADER_BYTES = 11
+"""A block's track number (a vint of up to 8 bytes), relative timestamp (2) and flags (1)."""
 MAX_ELEMENTS = 100_000
 MAX_HEADER_ELEMENT = 1 << 20  # Info and Tracks are a few hundred bytes; larger claims are hostile
 
@@ -61,38 +61,40 @@ def read_vint(data: bytes, pos: int, *, keep_marker: bool = False) -> tuple[int,
     first = data[pos]
     if first == 0:
         return None
-    length = 1
-    mask = 0x80
-    while not first & mask:
-        mask >>= 1
-        length += 1
+    length = 9 - first.bit_length()  # the marker is the first set bit
     if pos + length > len(data):
         return None
-    value = first if keep_marker else first & (mask - 1)
-    for b in data[pos + 1 : pos + length]:
-        value = (value << 8) | b
-    if not keep_marker and value == (1 << (7 * length)) - 1:
-        return -1, length  # unknown size
-    return value, length
+    value = first if length == 1 else int.from_bytes(data[pos : pos + length], "big")
+    if keep_marker:
+        return value, length
+    ones = (1 << (7 * length)) - 1
+    value &= ones
+    return (-1, length) if value == ones else (value, length)  # all ones: unknown size
 
 
 def _element(data: bytes, pos: int) -> tuple[int, int, int] | None:
-    """(id, size, header_length) of the element at ``pos``; size -1 when unknown."""
-    eid = read_vint(data, pos, keep_marker=True)
-    if eid is None:
+    """(id, size, header_length) of the element at ``pos``; size -1 when unknown.
+
+    The two vints are decoded inline: a cluster's tail holds hundreds of elements, and this runs for
+    each (see :func:`read_vint` for the same decoding, commented)."""
+    end = len(data)
+    if pos >= end or not data[pos]:
         return None
-    size = read_vint(data, pos + eid[1])
-    if size is None:
+    id_length = 9 - data[pos].bit_length()
+    at = pos + id_length
+    if at >= end or not data[at]:
         return None
-    return eid[0], size[0], eid[1] + size[1]
+    size_length = 9 - data[at].bit_length()
+    if at + size_length > end:
+        return None
+    eid = int.from_bytes(data[pos:at], "big")
+    ones = (1 << (7 * size_length)) - 1
+    size = int.from_bytes(data[at : at + size_length], "big") & ones
+    return eid, -1 if size == ones else size, id_length + size_length
 
 
 def _uint(payload: bytes) -> int:
     return int.from_bytes(payload, "big") if payload else 0
-
-
-def is_ebml(head: bytes) -> bool:
-    return head[:4] == EBML_MAGIC
 
 
 def parse_head(reader: CachingReader) -> EbmlLayout:
@@ -179,14 +181,18 @@ def _parse_tracks(body: bytes) -> tuple[int | None, int | None]:
 
 
 def _iter(body: bytes) -> list[tuple[int, bytes]]:
-    out: list[tuple[int, bytes]] = []
-    pos = 0
-    while pos < len(body) and len(out) < MAX_ELEMENTS:
-        el = _element(body, pos)
+    return [(eid, body[start : start + size]) for eid, start, size in _children(body, 0, len(body))]
+
+
+def _children(data: bytes, pos: int, end: int) -> list[tuple[int, int, int]]:
+    """(id, payload offset, payload size) of each element in ``data[pos:end]``, copying nothing."""
+    out: list[tuple[int, int, int]] = []
+    while pos < end and len(out) < MAX_ELEMENTS:
+        el = _element(data, pos)
         if el is None or el[1] < 0:
             break
         eid, size, elen = el
-        out.append((eid, body[pos + elen : pos + elen + size]))
+        out.append((eid, pos + elen, size))
         pos += elen + size
     return out
 
@@ -212,16 +218,16 @@ def _cluster_blocks(data: bytes, pos: int, track: int) -> tuple[int, int | None]
             break  # an unknown-size cluster ends where the next begins
         if csize < 0 or cur + clen + csize > end:
             break  # cut short: a truncated tail
-        payload = data[cur + clen : cur + clen + csize]
+        body = cur + clen
         if cid == ID_CLUSTER_TIMESTAMP:
-            cluster_ts = _uint(payload)
+            cluster_ts = _uint(data[body : body + csize])
         elif cid == ID_SIMPLE_BLOCK:
-            best = _max_rel(best, _block_rel(payload, track))
+            best = _max_rel(best, _block_rel(data, body, csize, track))
         elif cid == ID_BLOCK_GROUP:
-            for gid, gpayload in _iter(payload):
+            for gid, start, gsize in _children(data, body, body + csize):
                 if gid == ID_BLOCK:
-                    best = _max_rel(best, _block_rel(gpayload, track))
-        cur += clen + csize
+                    best = _max_rel(best, _block_rel(data, start, gsize, track))
+        cur = body + csize
     if cluster_ts is None:
         return None
     return cluster_ts, best
@@ -233,11 +239,14 @@ def _max_rel(best: int | None, rel: int | None) -> int | None:
     return rel if best is None else max(best, rel)
 
 
-def _block_rel(payload: bytes, track: int) -> int | None:
-    number = read_vint(payload, 0)
-    if number is None or number[0] != track or len(payload) < number[1] + 2:
+def _block_rel(data: bytes, start: int, size: int, track: int) -> int | None:
+    """The relative timestamp of the (Simple)Block at ``data[start:start + size]`` if it is ``track``'s;
+    only the block's header is read, never its frame."""
+    header = data[start : start + min(size, BLOCK_HEADER_BYTES)]
+    number = read_vint(header, 0)
+    if number is None or number[0] != track or len(header) < number[1] + 2:
         return None
-    return int(struct.unpack(">h", payload[number[1] : number[1] + 2])[0])
+    return int.from_bytes(header[number[1] : number[1] + 2], "big", signed=True)
 
 
 def first_cluster_ticks(reader: CachingReader, layout: EbmlLayout) -> int | None:

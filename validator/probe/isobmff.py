@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from validator.facts import MoovPosition
 from validator.probe.reader import CachingReader
+from validator.probe.sniff import has_ftyp
 
 MAX_TOP_LEVEL_BOXES = 4096
 MAX_CHILD_BOXES = 1024
@@ -117,18 +118,13 @@ def children(reader: CachingReader, box: Box) -> list[Box]:
 
 def sniff_ftyp(head: bytes) -> tuple[str, tuple[str, ...]] | None:
     """Major and compatible brands when ``head`` starts with an ``ftyp`` box."""
-    if len(head) < 16 or head[4:8] != b"ftyp":
+    if not has_ftyp(head):
         return None
     size = struct.unpack(">I", head[:4])[0]
     body = head[8 : min(size, len(head))]
     major = body[:4].decode("latin-1")
     compat = tuple(body[i : i + 4].decode("latin-1") for i in range(8, len(body) - 3, 4))
     return major, compat
-
-
-def looks_like_quicktime(head: bytes) -> bool:
-    """A QuickTime file with no ``ftyp``: its first box is one of the classic atoms."""
-    return len(head) >= 8 and head[4:8] in (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 
 
 def container_name(major: str | None, compatible: tuple[str, ...]) -> str | None:

@@ -1,16 +1,23 @@
-"""The checks: a pure function of facts and profile to findings. Nothing here touches a file."""
+"""The checks: a pure function of facts and profile to findings. Nothing here touches a file.
+
+The fixes (:mod:`validator.rules.fixes`) are imported where a check finds something to fix, so
+judging a good file never builds the machinery for ffmpeg commands.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from validator.facts import MediaFacts, MoovPosition
 from validator.findings import Finding, sort_findings
 from validator.profile import Profile
-from validator.rules import fixes
-from validator.rules.recipe import Recipe
+
+if TYPE_CHECKING:
+    from validator.rules.fixes import Plan
+    from validator.rules.recipe import Recipe
 
 EXTENSIONS = {
     ".mp4": "mp4",
@@ -80,18 +87,24 @@ def unreadable(
     return _finalise(drafts, profile)
 
 
-def conform_plan(facts: MediaFacts, profile: Profile) -> fixes.Plan:
+def conform_plan(facts: MediaFacts, profile: Profile) -> Plan:
     """What a run conforming this file must change (empty when only the container or index is wrong)."""
-    video = facts.video
+    from validator.rules import fixes
+
     return fixes.Plan(
         scale=_needs_scale(facts, profile),
-        trim=video is not None and video.duration is not None and video.duration > profile.max_duration,
+        trim=_too_long(facts, profile),
         constant_rate=_variable_rate(facts, profile),
     )
 
 
+def _too_long(facts: MediaFacts, profile: Profile) -> bool:
+    video = facts.video
+    return video is not None and video.duration is not None and video.duration > profile.max_duration
+
+
 def conform_recipe(
-    facts: MediaFacts, profile: Profile, plan: fixes.Plan | None = None, target: str | None = None
+    facts: MediaFacts, profile: Profile, plan: Plan | None = None, target: str | None = None
 ) -> Recipe | None:
     """The one ffmpeg run that fixes every fixable problem at once; ``None`` if there is nothing to fix.
 
@@ -100,6 +113,10 @@ def conform_recipe(
     """
     if facts.video is None:
         return None
+    if plan is None and target is None and _conforms(facts, profile):
+        return None
+    from validator.rules import fixes
+
     needed = conform_plan(facts, profile)
     if plan is not None:
         needed = replace(plan, scale=needed.scale, trim=needed.trim, constant_rate=needed.constant_rate)
@@ -113,6 +130,17 @@ def conform_recipe(
     if facts.moov_position is MoovPosition.END and target is None:
         return fixes.remux_recipe(facts, profile, needed, fixes.output_path(facts, facts.container or "mp4"))
     return None
+
+
+def _conforms(facts: MediaFacts, profile: Profile) -> bool:
+    """Nothing for a conforming run to change: the common case, told without building a plan."""
+    return not (
+        _needs_scale(facts, profile)
+        or _too_long(facts, profile)
+        or _variable_rate(facts, profile)
+        or facts.container not in profile.containers
+        or facts.moov_position is MoovPosition.END
+    )
 
 
 def conform_command(facts: MediaFacts, profile: Profile) -> str | None:
@@ -149,6 +177,8 @@ def _truncated(facts: MediaFacts, profile: Profile, declared: bool | None) -> It
 def _container(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
     if facts.container in profile.containers:
         return
+    from validator.rules import fixes
+
     accepted = ", ".join(c.upper() for c in profile.containers)
     yield (
         "container-format",
@@ -164,6 +194,8 @@ def _extension(facts: MediaFacts, profile: Profile, declared: bool | None) -> It
     promised = EXTENSIONS.get(ext)
     if facts.container is None or promised == facts.container:
         return
+    from validator.rules import fixes
+
     right = CANONICAL_EXTENSION.get(facts.container)
     fix = fixes.rename(facts, right) if right else None
     yield (
@@ -193,6 +225,8 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
         return
     expected = f"{clock(profile.min_duration)} to {clock(profile.max_duration)}"
     if video.duration is None:
+        from validator.rules import fixes
+
         yield (
             "duration-range",
             "The video stream's duration could not be determined.",
@@ -211,6 +245,8 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
             f"Record a longer take: at least {clock(profile.min_duration)} of continuous footage.",
         )
     elif seconds > profile.max_duration:
+        from validator.rules import fixes
+
         yield (
             "duration-range",
             f"The video is too long: {clock(video.duration)}.",
@@ -237,6 +273,8 @@ def _resolution(facts: MediaFacts, profile: Profile, declared: bool | None) -> I
     video = facts.video
     if video is None or (video.display_width, video.display_height) in profile.resolutions:
         return
+    from validator.rules import fixes
+
     accepted = " or ".join(f"{w}x{h}" for w, h in profile.resolutions)
     shown = _size_text(video.display_width, video.display_height)
     detail = (
@@ -257,6 +295,8 @@ def _rotation(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
     video = facts.video
     if video is None or not video.rotation:
         return
+    from validator.rules import fixes
+
     yield (
         "rotation",
         f"Rotation metadata ({video.rotation} degrees): stored "
@@ -273,6 +313,8 @@ def _pixel_aspect(facts: MediaFacts, profile: Profile, declared: bool | None) ->
     sar = video.sample_aspect_ratio if video else None
     if sar is None or sar == 1:
         return
+    from validator.rules import fixes
+
     yield (
         "pixel-aspect",
         f"Pixels are not square (sample aspect ratio {sar.numerator}:{sar.denominator}).",
@@ -305,6 +347,8 @@ def _frame_rate(facts: MediaFacts, profile: Profile, declared: bool | None) -> I
         )
     if _variable_rate(facts, profile):
         assert video.nominal_rate is not None and rate is not None
+        from validator.rules import fixes
+
         yield (
             "frame-rate-variable",
             f"The frame rate is variable (average {float(rate):.2f}, "
@@ -317,6 +361,8 @@ def _frame_rate(facts: MediaFacts, profile: Profile, declared: bool | None) -> I
 
 def _audio(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
     if facts.video is not None and not facts.audio:
+        from validator.rules import fixes
+
         yield (
             "audio-missing",
             "The file has no audio track: the avatar's voice is usually trained from it.",
@@ -328,6 +374,8 @@ def _audio(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterat
 
 def _moov(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
     if facts.moov_position is MoovPosition.END:
+        from validator.rules import fixes
+
         yield (
             "moov-at-end",
             "The index (moov) is at the end of the file: probing it remotely is slow.",
@@ -362,6 +410,8 @@ def _transparent(facts: MediaFacts, profile: Profile, declared: bool | None) -> 
         )
     deep = facts.alpha.deep
     if derived and deep is not None and deep.alpha_decoded and deep.transparent_share == 0:
+        from validator.rules import fixes
+
         yield (
             "alpha-opaque",
             f"An alpha channel is present but all {deep.frames_sampled} sampled frames are fully opaque.",
