@@ -73,8 +73,28 @@ def paired_medians(
     return statistics.median(a), statistics.median(b)
 
 
-def run_quiet(cmd: list[str]) -> None:
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Warm means warm for Python too: compiled modules are cached on the first run, as on any machine
+where the variable is not set (some CI images set it; then every start-up compiles our sources)."""
+
+
+def run_quiet(cmd: list[str], cwd: Path | None = None) -> None:
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=_ENV, cwd=cwd)
+
+
+def install_kind() -> str:
+    """``regular`` or ``editable``, as the console script sees it: an editable install adds an import
+    hook to every start-up."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import validator; print(validator.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        check=False,
+    ).stdout.strip()
+    if not where:
+        return "no"
+    return "regular" if "site-packages" in Path(where).parts else "editable"
 
 
 def peak_rss_mb(cmd: list[str]) -> float:
@@ -120,12 +140,14 @@ def cli_process(items: list[Item], runs: int, have_ffprobe: bool) -> list[Row]:
     rows = []
     for item in items:
         command = [*CLI, "check", str(item.path), "--format", "json"]
+        here = item.path.parent  # no project configuration to read: the tool's own start-up
+        ffprobe = ffprobe_cmd(item.path)
         if have_ffprobe:
             ours, alt = paired_medians(
-                lambda c=command: run_quiet(c), lambda i=item: run_quiet(ffprobe_cmd(i.path)), runs
+                lambda c=command, h=here: run_quiet(c, h), lambda c=ffprobe, h=here: run_quiet(c, h), runs
             )
         else:
-            ours, alt = median_seconds(lambda c=command: run_quiet(c), runs), None
+            ours, alt = median_seconds(lambda c=command, h=here: run_quiet(c, h), runs), None
         rows.append(
             Row(
                 f"CLI process vs ffprobe: {item.name}",
@@ -338,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     rows += memory(singles)
     rows += server_figures(singles)
     total = time.perf_counter() - started
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{install_kind()} install"
+    )
     print(render(rows))
     print(
         f"\n{machine}; corpus built in {built:.1f} s; whole run {total:.1f} s; "

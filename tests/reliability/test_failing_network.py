@@ -22,8 +22,8 @@ from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update
 from validator.cloud.params import UpdateParams
 from validator.cloud.retry import RetryPolicy
+from validator.crc64 import crc64_of_file
 from validator.sandbox import Sandbox, SandboxConfig
-from validator.sandbox.crc64 import crc64_of_file
 
 THROTTLE, ERRORS = 0.3, 0.1
 CLI_SEED = 25  # faults on both services, of both kinds, in the first dozen requests

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.conftest import BUCKET, ROOT, command, create_job, run_cli, sandbox_env
+from validator.crc64 import crc64_of_file
 from validator.sandbox import Logged, Sandbox
-from validator.sandbox.crc64 import crc64_of_file
 
 PART = 100 * 1024
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from validator.sandbox.crc64 import Crc64, combine
+from validator.crc64 import Crc64, combine
 
 
 def crc(data: bytes) -> int:

@@ -8,9 +8,9 @@ from pathlib import Path
 import oss2
 import pytest
 
+from validator.crc64 import Crc64, crc64_of_file
 from validator.sandbox.acs3 import canonical_query
 from validator.sandbox.config import is_loopback
-from validator.sandbox.crc64 import Crc64, crc64_of_file
 from validator.sandbox.errors import ApiError, OssError
 from validator.sandbox.media import is_public_oss_url, parse_input_url
 from validator.sandbox.oss import _parse_range

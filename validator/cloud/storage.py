@@ -271,7 +271,6 @@ class RetryingBucket:
     _RETRIED: ClassVar[dict[str, str]] = {
         "init_multipart_upload": "InitiateMultipartUpload",
         "list_parts": "ListParts",
-        "complete_multipart_upload": "CompleteMultipartUpload",
     }
 
     def __init__(
@@ -310,6 +309,32 @@ class RetryingBucket:
             return self._inner.upload_part(key, upload_id, number, data, *args, **kwargs)
 
         return self._retried("UploadPart", send, rewind)
+
+    def complete_multipart_upload(
+        self, key: str, upload_id: str, parts: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        """CompleteMultipartUpload, the object's CRC-64 checked against its parts' as oss2 checks it, but
+        combined by :mod:`validator.crc64` (oss2 rebuilds its GF(2) matrices for every part: a second
+        of CPU for a hundred parts, a sixth of an 800 MB upload to the sandbox)."""
+        import oss2
+
+        from validator.crc64 import combine
+
+        expected: int | None = 0
+        for part in sorted(parts or (), key=lambda p: p.part_number):
+            if expected is None or part.part_crc is None or not part.size:
+                expected = None
+            else:
+                expected = combine(expected, part.part_crc, part.size)
+        plain = None if parts is None else [oss2.models.PartInfo(p.part_number, p.etag) for p in parts]
+        result = self._retried(
+            "CompleteMultipartUpload",
+            lambda: self._inner.complete_multipart_upload(key, upload_id, plain, *args, **kwargs),
+            None,
+        )
+        if getattr(self._inner, "enable_crc", False) and parts:
+            oss2.utils.check_crc("multipart upload", expected, result.crc, result.request_id)
+        return result
 
     def _retried(self, action: str, call: Callable[[], Any], rewind: Callable[[], None] | None) -> Any:
         import oss2

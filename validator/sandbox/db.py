@@ -87,6 +87,7 @@ CREATE TABLE IF NOT EXISTS parts (
     md5 TEXT NOT NULL,
     crc64 TEXT NOT NULL,
     last_modified REAL NOT NULL,
+    file_offset INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (upload_id, part_number)
 );
 """
@@ -105,6 +106,9 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(parts)")}
+        if "file_offset" not in columns:  # a data directory from before parts shared a file
+            self._conn.execute("ALTER TABLE parts ADD COLUMN file_offset INTEGER NOT NULL DEFAULT 0")
         if self.meta_get("schema_version") is None:
             self.meta_set("schema_version", SCHEMA_VERSION)
 

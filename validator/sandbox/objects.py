@@ -4,6 +4,11 @@ Bodies stream from the socket to a temporary file (hashing MD5 and CRC-64 on the
 into place with one rename, so a reader never sees half an object and memory use does not grow with
 object size. Each stored version gets a fresh file name; metadata in SQLite points at it, and the old
 file is unlinked once the new row is committed (a reader that already opened it keeps reading).
+
+Multipart uploads whose parts share one size (what every SDK sends) are laid out as they arrive: part
+``n`` is written into one file of the upload at ``(n - 1) * stride``, the stride being part 1's
+declared length. Completing such an upload renames that file into place; anything else (parts of
+mixed sizes, a part sent before part 1, a part still arriving) is assembled by copying, as before.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from validator.crc64 import CHUNK, Crc64, combine
 from validator.sandbox.clock import Clock
-from validator.sandbox.crc64 import CHUNK, Crc64, combine
 from validator.sandbox.db import Database
 from validator.sandbox.errors import OssError
 
@@ -71,6 +77,8 @@ class PartMeta:
     last_modified: float
     path: Path
     md5: bytes
+    offset: int = 0
+    """Where the part starts in :attr:`path` (non-zero in an upload's shared layout file)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class _Written:
     size: int
     md5: bytes
     crc64: int
+    offset: int = 0
+
+
+LAYOUT = "layout"
+"""The file of an upload that parts of the common size are written into, each at its place."""
 
 
 class ObjectStore:
@@ -92,6 +105,11 @@ class ObjectStore:
         self._tmp = root / "tmp"
         for sub in ("tmp", "data", "parts"):
             (root / sub).mkdir(parents=True, exist_ok=True)
+        self._layout_lock = threading.Lock()
+        self._strides: dict[str, int] = {}
+        """Upload id -> the part size of its layout file (part 1's declared length)."""
+        self._writing: dict[str, set[int]] = {}
+        """Upload id -> part numbers being written into its layout file right now."""
 
     # -- whole objects -------------------------------------------------------------------------
 
@@ -164,15 +182,30 @@ class ObjectStore:
         return UploadMeta(row["upload_id"], row["bucket"], row["key"], row["content_type"],
                           row["initiated"])
 
-    def put_part(self, upload: UploadMeta, part_number: int, chunks: Iterable[bytes]) -> PartMeta:
+    def put_part(
+        self,
+        upload: UploadMeta,
+        part_number: int,
+        chunks: Iterable[bytes],
+        declared_length: int | None = None,
+    ) -> PartMeta:
         """Store one part, replacing an earlier part with the same number."""
         if not 1 <= part_number <= MAX_PART_NUMBER:
             raise OssError(400, "InvalidArgument",
                            f"Part number must be an integer between 1 and {MAX_PART_NUMBER}, "
                            "inclusive.", details={"ArgumentName": "partNumber"})
-        written = self._write(chunks, self._root / "parts" / upload.upload_id, "")
+        folder = self._root / "parts" / upload.upload_id
+        offset = self._claim_place(upload.upload_id, part_number, declared_length)
+        if offset is None:
+            written = self._write(chunks, folder, "")
+        else:
+            try:
+                written = self._write_at(chunks, folder / LAYOUT, offset, declared_length or 0)
+            finally:
+                with self._layout_lock:
+                    self._writing.get(upload.upload_id, set()).discard(part_number)
         part = PartMeta(part_number, written.size, written.md5.hex().upper(), written.crc64,
-                        self._clock.now(), written.path, written.md5)
+                        self._clock.now(), written.path, written.md5, written.offset)
         with self._db.transaction() as conn:
             alive = conn.execute(
                 "SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)
@@ -184,22 +217,44 @@ class ObjectStore:
             if alive is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO parts (upload_id, part_number, file, size, etag, md5, "
-                    "crc64, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "crc64, last_modified, file_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (upload.upload_id, part_number, self._rel(written.path), part.size, part.etag,
-                     part.md5.hex(), str(part.crc64), part.last_modified),
+                     part.md5.hex(), str(part.crc64), part.last_modified, written.offset),
                 )
         if alive is None:
-            written.path.unlink(missing_ok=True)
+            if written.path.name != LAYOUT:
+                written.path.unlink(missing_ok=True)
             raise OssError(404, "NoSuchUpload", "The specified upload does not exist.")
-        if old is not None:
+        if old is not None and old["file"] != self._rel(written.path) and Path(old["file"]).name != LAYOUT:
             (self._root / old["file"]).unlink(missing_ok=True)
         return part
+
+    def _claim_place(self, upload_id: str, number: int, declared: int | None) -> int | None:
+        """The offset to write part ``number`` at in the upload's layout file; ``None`` for a file
+        of its own (no declared length, no stride yet, a larger size than the stride, a part number
+        stored or being written already)."""
+        if declared is None or not 0 < declared <= self._max_bytes:
+            return None
+        if self._db.query_one(
+            "SELECT 1 FROM parts WHERE upload_id = ? AND part_number = ?", (upload_id, number)
+        ):
+            return None  # a part sent again: never over the stored one, which a failure would ruin
+        with self._layout_lock:
+            stride = self._strides.get(upload_id)
+            if stride is None and number == 1 and declared >= MIN_PART_BYTES:
+                stride = self._strides[upload_id] = declared
+            writing = self._writing.setdefault(upload_id, set())
+            if stride is None or declared > stride or number in writing:
+                return None
+            writing.add(number)
+            return (number - 1) * stride
 
     def parts(self, upload_id: str) -> list[PartMeta]:
         """The parts uploaded so far, by part number."""
         return [
             PartMeta(row["part_number"], row["size"], row["etag"], int(row["crc64"]),
-                     row["last_modified"], self._root / row["file"], bytes.fromhex(row["md5"]))
+                     row["last_modified"], self._root / row["file"], bytes.fromhex(row["md5"]),
+                     row["file_offset"])
             for row in self._db.query(
                 "SELECT * FROM parts WHERE upload_id = ? ORDER BY part_number", (upload_id,)
             )
@@ -227,7 +282,9 @@ class ObjectStore:
             if part.size < MIN_PART_BYTES:
                 raise OssError(400, "EntityTooSmall", "Your proposed upload is smaller than the "
                                "minimum allowed size.", details={"PartNumber": str(part.part_number)})
-        written = self._assemble(selected, self._root / "data" / upload.bucket, _suffix(upload.key))
+        written = self._in_place(upload, selected) or self._assemble(
+            selected, self._root / "data" / upload.bucket, _suffix(upload.key)
+        )
         etag = hashlib.md5(b"".join(p.md5 for p in selected)).hexdigest().upper()
         if self._db.query_one("SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)) is None:
             written.path.unlink(missing_ok=True)
@@ -239,8 +296,40 @@ class ObjectStore:
         self.abort(upload.upload_id)
         return meta
 
+    def _in_place(self, upload: UploadMeta, parts: Sequence[PartMeta]) -> _Written | None:
+        """The upload's layout file as the object, when it holds exactly the chosen parts, each at
+        its place, contiguous and nothing being written into it; ``None`` otherwise."""
+        layout = self._root / "parts" / upload.upload_id / LAYOUT
+        with self._layout_lock:
+            stride = self._strides.get(upload.upload_id)
+            if stride is None or self._writing.get(upload.upload_id):
+                return None
+            numbers = [p.part_number for p in parts]
+            if numbers != list(range(1, len(parts) + 1)):
+                return None
+            for part in parts:
+                last = part is parts[-1]
+                if part.path != layout or part.offset != (part.part_number - 1) * stride:
+                    return None
+                if part.size != stride and not (last and part.size <= stride):
+                    return None
+            size = (len(parts) - 1) * stride + parts[-1].size
+            folder = self._root / "data" / upload.bucket
+            folder.mkdir(parents=True, exist_ok=True)
+            final = folder / (uuid.uuid4().hex + _suffix(upload.key))
+            os.truncate(layout, size)
+            os.replace(layout, final)
+            del self._strides[upload.upload_id]  # later parts of this id start a new layout
+        crc = 0
+        for part in parts:
+            crc = combine(crc, part.crc64, part.size)
+        return _Written(final, size, b"", crc)
+
     def abort(self, upload_id: str) -> None:
         """Forget an upload and its parts."""
+        with self._layout_lock:
+            self._strides.pop(upload_id, None)
+            self._writing.pop(upload_id, None)
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
             conn.execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
@@ -292,6 +381,30 @@ class ObjectStore:
             raise
         return _Written(final, size, md5.digest(), crc.value)
 
+    def _write_at(self, chunks: Iterable[bytes], path: Path, offset: int, declared: int) -> _Written:
+        """Write a part into the layout file at ``offset``, hashing on the way (never past its
+        declared length: its neighbour starts there)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        md5 = hashlib.md5()
+        crc = Crc64()
+        size = 0
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            for chunk in chunks:
+                if size + len(chunk) > declared:
+                    raise OssError(400, "IncompleteBody", "The request body is longer than its "
+                                   "Content-Length.")
+                md5.update(chunk)
+                crc.update(chunk)
+                view = memoryview(chunk)
+                while view:
+                    done = os.pwrite(fd, view, offset + size)
+                    view = view[done:]
+                    size += done
+        finally:
+            os.close(fd)
+        return _Written(path, size, md5.digest(), crc.value, offset)
+
     def _assemble(self, parts: Sequence[PartMeta], folder: Path, suffix: str) -> _Written:
         """Concatenate part files into one object file: copied by the kernel, not through Python, and
         the object's CRC combined from the parts' CRCs instead of reading hundreds of MB again."""
@@ -302,6 +415,7 @@ class ObjectStore:
             with tmp.open("wb") as out:
                 for part in parts:
                     with part.path.open("rb") as src:
+                        src.seek(part.offset)
                         _copy(src, out, part.size)
                     crc = combine(crc, part.crc64, part.size)
                     size += part.size

@@ -126,7 +126,9 @@ class OssApi:
             while read < drop_after and (data := request.body.read(min(65536, drop_after - read))):
                 read += len(data)
             raise DropConnection(f"dropped UploadPart {part_number} after {read} bytes")
-        part = self._store.put_part(upload, part_number, _body(request))
+        part = self._store.put_part(
+            upload, part_number, _body(request), declared_length=request.body.declared_length
+        )
         return Response(200, [("ETag", f'"{part.etag}"'),
                               ("x-oss-hash-crc64ecma", str(part.crc64))])
 

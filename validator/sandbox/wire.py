@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import parse_qsl
 
-from validator.sandbox.crc64 import CHUNK
+from validator.crc64 import CHUNK
 
 
 class DropConnection(Exception):

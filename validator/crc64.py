@@ -1,4 +1,7 @@
-"""CRC-64/ECMA-182 as OSS reports it in ``x-oss-hash-crc64ecma``, computed in chunks.
+"""CRC-64/ECMA-182 as OSS reports it in ``x-oss-hash-crc64ecma``: computed in chunks, and combined.
+
+The uploader checks a multipart object against its parts with :func:`combine`; the sandbox computes
+what it reports with the same code.
 
 The table-driven C implementation in ``crcmod`` (a dependency of oss2) runs at several hundred MB/s;
 objects are fed to it chunk by chunk as they stream to or from disk, never whole.

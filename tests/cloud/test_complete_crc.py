@@ -1,0 +1,57 @@
+"""A multipart object whose CRC-64 differs from its parts' is refused, as oss2 itself would refuse it."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+from typing import Any
+
+import oss2
+import pytest
+
+from validator.cloud.retry import RetryPolicy
+from validator.cloud.storage import RetryingBucket, translate
+from validator.crc64 import Crc64
+
+PARTS = [random.Random(n).randbytes(150_000 + n) for n in range(3)]
+
+
+def _crc(data: bytes) -> int:
+    crc = Crc64()
+    crc.update(data)
+    return crc.value
+
+
+class Service:
+    """Answers CompleteMultipartUpload with the CRC-64 it is told to, and keeps what it was sent."""
+
+    enable_crc = True
+
+    def __init__(self, crc: int) -> None:
+        self.crc = crc
+        self.sent: list[Any] = []
+
+    def complete_multipart_upload(self, key: str, upload_id: str, parts: Any, **kwargs: Any) -> Any:
+        self.sent = parts
+        return SimpleNamespace(crc=self.crc, request_id="req-1")
+
+
+def _complete(service: Service) -> Any:
+    bucket = RetryingBucket(service, RetryPolicy(), lambda s: None, random.Random(1), lambda *a: None)
+    infos = [
+        oss2.models.PartInfo(n + 1, f"etag{n}", size=len(data), part_crc=_crc(data))
+        for n, data in enumerate(PARTS)
+    ]
+    return bucket.complete_multipart_upload("k", "u", list(reversed(infos)))
+
+
+def test_the_whole_objects_crc_matches_its_parts() -> None:
+    service = Service(_crc(b"".join(PARTS)))
+    assert _complete(service).crc == service.crc
+    assert sorted((p.part_number, p.etag) for p in service.sent) == [(1, "etag0"), (2, "etag1"), (3, "etag2")]
+
+
+def test_a_different_crc_is_refused_with_the_reason() -> None:
+    with pytest.raises(oss2.exceptions.InconsistentError) as caught:
+        _complete(Service(_crc(b"".join(PARTS)) ^ 1))
+    assert "differs from the local file" in str(translate(caught.value, "CompleteMultipartUpload"))
