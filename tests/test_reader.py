@@ -19,7 +19,7 @@ class Counting:
         self.data = data
         self.size = len(data)
         self.local = local
-        self.read_ahead = 4096 if local else 64 * 1024
+        self.read_ahead = 4096 if local else 32 * 1024
         self.fetches: list[tuple[int, int]] = []
 
     def read_at(self, offset: int, length: int) -> bytes:
@@ -74,8 +74,8 @@ def test_a_remote_source_is_read_ahead_and_prefetched_in_one_request() -> None:
     while reader.tell() < 600_000:  # FFmpeg reading the prefetched index, 32 KiB at a time
         assert reader.read(min(32768, 600_000 - reader.tell()))
     assert len(source.fetches) == 1
-    reader.read_at(700_000, 16)  # a box header: fetched with 64 KiB after it
-    assert source.fetches[-1] == (700_000, 64 * 1024)
+    reader.read_at(700_000, 16)  # a box header: fetched with 32 KiB after it
+    assert source.fetches[-1] == (700_000, 32 * 1024)
 
 
 def test_a_local_file_passes_ffmpegs_new_reads_through(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from the source: the probe's "bytes read" figure. The source is anything with ``
 ``read_at``: a local file here, an HTTP Range reader for remote files.
 
 The cache holds the extents fetched so far, never overlapping. A read is served from them, and only
-its gaps are fetched, with the source's ``read_ahead`` more: 64 KiB from a remote file, where every
+its gaps are fetched, with the source's ``read_ahead`` more: 32 KiB from a remote file, where every
 request is a round trip, a page from a local one. FFmpeg's reads of a local file that the cache does
 not already hold pass straight through, uncached: a ``pread`` is cheap, and holding every read (fresh
 memory each time) cost a fifth of a small file's probe.
@@ -24,7 +24,7 @@ from typing import Protocol
 AVSEEK_SIZE = 0x10000
 """FFmpeg's "tell me the size" seek flag, passed through PyAV's file-object bridge."""
 
-READ_AHEAD = 64 * 1024
+READ_AHEAD = 32 * 1024
 """What a source that does not say is worth fetching beyond each read (see ``Source``)."""
 MAX_CACHED_BYTES = 32 * 1024 * 1024  # more than any index we read, bounded for hostile files
 MAX_PREFETCH = 16 * 1024 * 1024
@@ -132,13 +132,17 @@ class CachingReader:
     # -- random access for our own parsers -------------------------------------------------------
     def read_at(self, offset: int, length: int) -> bytes:
         """Up to ``length`` bytes at ``offset`` (fewer at end of file)."""
+        return self._read(offset, length, self.size)
+
+    def _read(self, offset: int, length: int, limit: int) -> bytes:
+        """:meth:`read_at`, reading ahead no further than ``limit``."""
         if offset < 0 or length <= 0 or offset >= self.size:
             return b""
         end = min(offset + length, self.size)
         pieces: list[memoryview] = []
         at = offset
         while at < end:
-            start, data = self._extent_at(at, end)
+            start, data = self._extent_at(at, end, limit)
             if not data:
                 break  # stopped: what was read so far
             if start == offset and len(data) == end - offset and not pieces:
@@ -147,16 +151,16 @@ class CachingReader:
             at = start + len(data)
         return b"".join(pieces)
 
-    def _extent_at(self, at: int, end: int) -> tuple[int, bytes]:
+    def _extent_at(self, at: int, end: int, limit: int) -> tuple[int, bytes]:
         """The cached extent holding ``at``, fetching the gap it lies in (up to ``end``, plus the
-        source's read-ahead, never into the next extent) when there is none."""
+        source's read-ahead up to ``limit``, never into the next extent) when there is none."""
         i = bisect_right(self._starts, at) - 1
         if i >= 0:
             start = self._starts[i]
             data = self._extents[start]
             if at < start + len(data):
                 return start, data
-        stop = min(max(end, at + self.read_ahead), self.size)
+        stop = max(end, min(at + self.read_ahead, limit, self.size))
         if i + 1 < len(self._starts):
             stop = min(stop, self._starts[i + 1])
         return at, self._keep(at, self._fetch(at, stop - at))
@@ -191,7 +195,7 @@ class CachingReader:
         if n is None or n < 0 or self._pos + n > self.visible:
             n = max(0, self.visible - self._pos)
         if not self.local or self._covered(self._pos, self._pos + n):
-            data = self.read_at(self._pos, n)
+            data = self._read(self._pos, n, self.visible)  # no read-ahead past what FFmpeg may see
         else:  # local, and not read before: pass it through (holding it costs page faults, not reads)
             data = self._fetch(self._pos, n) if n > 0 else b""
         self._pos += len(data)
