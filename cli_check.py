@@ -13,9 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 FORMATS = ("text", "json", "junit", "github", "sarif")
@@ -23,8 +22,7 @@ NO_FAST_PATH = "AVATAR_PREFLIGHT_NO_FAST_PATH"
 """Set to 1 to always go through Typer (the parity tests do)."""
 
 
-@dataclass(frozen=True)
-class CheckArgs:
+class CheckArgs(NamedTuple):
     """A parsed ``check`` invocation."""
 
     paths: tuple[str, ...]

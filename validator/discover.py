@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from validator.errors import UsageError
 
@@ -12,8 +12,7 @@ VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".webm", ".mkv", ".m4v", ".qt", ".
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(NamedTuple):
     """Files to check, in a stable order, without duplicates."""
 
     files: tuple[str, ...]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import os
 import struct
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.errors import ProbeError
 from validator.facts import (
@@ -90,7 +90,9 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
         _raise_if_stopped(reader)
     finally:
         container.close()
-    return replace(facts, bytes_read=reader.bytes_fetched)
+    if facts.bytes_read != reader.bytes_fetched:  # deep decoding read on
+        facts = replace(facts, bytes_read=reader.bytes_fetched)
+    return facts
 
 
 def _raise_if_stopped(reader: CachingReader) -> None:
@@ -142,8 +144,7 @@ def _reason(exc: Exception) -> str:
     return f"not readable as video: {text}"
 
 
-@dataclass(frozen=True)
-class _Iso:
+class _Iso(NamedTuple):
     """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id."""
 
     layout: IsoLayout

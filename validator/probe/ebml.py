@@ -8,7 +8,7 @@ middle of the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.probe.reader import CachingReader
 
@@ -39,8 +39,7 @@ MAX_ELEMENTS = 100_000
 MAX_HEADER_ELEMENT = 1 << 20  # Info and Tracks are a few hundred bytes; larger claims are hostile
 
 
-@dataclass(frozen=True)
-class EbmlLayout:
+class EbmlLayout(NamedTuple):
     """What the EBML head and segment header say."""
 
     doctype: str | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MoovPosition
 from validator.probe.reader import CachingReader
@@ -47,8 +47,7 @@ MP4_BRANDS = frozenset(
 """Major brands that make a file an MP4 for ICE's purposes."""
 
 
-@dataclass(frozen=True)
-class IsoLayout:
+class IsoLayout(NamedTuple):
     """What the top-level box walk found."""
 
     major_brand: str | None
@@ -66,8 +65,7 @@ class IsoLayout:
     """Where the first fragment's ``mdat`` ends: all FFmpeg needs to read the streams' first packets."""
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     type: str
     start: int
     header: int

@@ -6,6 +6,7 @@ judging a good file never builds the machinery for ffmpeg commands.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePath
@@ -190,7 +191,7 @@ def _container(facts: MediaFacts, profile: Profile, declared: bool | None) -> It
 
 
 def _extension(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
-    ext = PurePath(facts.path).suffix.lower()
+    ext = os.path.splitext(facts.path)[1].lower()
     promised = EXTENSIONS.get(ext)
     if facts.container is None or promised == facts.container:
         return
@@ -223,10 +224,14 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
     video = facts.video
     if video is None:
         return
-    expected = f"{clock(profile.min_duration)} to {clock(profile.max_duration)}"
-    if video.duration is None:
-        from validator.rules import fixes
+    duration = video.duration
+    seconds = None if duration is None else round(duration, 3)  # no container stores finer than 1 ms
+    if seconds is not None and profile.min_duration <= seconds <= profile.max_duration:
+        return
+    from validator.rules import fixes
 
+    expected = f"{clock(profile.min_duration)} to {clock(profile.max_duration)}"
+    if duration is None or seconds is None:
         yield (
             "duration-range",
             "The video stream's duration could not be determined.",
@@ -234,24 +239,20 @@ def _duration(facts: MediaFacts, profile: Profile, declared: bool | None) -> Ite
             None,
             fixes.remux(facts, profile),
         )
-        return
-    seconds = round(video.duration, 3)  # no container stores durations finer than a millisecond
-    if seconds < profile.min_duration:
+    elif seconds < profile.min_duration:
         yield (
             "duration-range",
-            f"The video is too short: {clock(video.duration)}.",
+            f"The video is too short: {clock(duration)}.",
             expected,
-            clock(video.duration),
+            clock(duration),
             f"Record a longer take: at least {clock(profile.min_duration)} of continuous footage.",
         )
-    elif seconds > profile.max_duration:
-        from validator.rules import fixes
-
+    else:
         yield (
             "duration-range",
-            f"The video is too long: {clock(video.duration)}.",
+            f"The video is too long: {clock(duration)}.",
             expected,
-            clock(video.duration),
+            clock(duration),
             fixes.remux(facts, profile, fixes.Plan(trim=True, scale=_needs_scale(facts, profile))),
         )
 
