@@ -57,6 +57,17 @@ def test_live_webm_duration_without_reading_the_whole_file(media: Callable[[str]
     assert facts.bytes_read < path.stat().st_size / 2
 
 
+def test_live_webm_whose_last_cluster_outgrows_the_first_tail_window(
+    media: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from validator.probe import ebml
+
+    path = media("live_webm")
+    monkeypatch.setattr(ebml, "TAIL_WINDOWS", (64, *ebml.TAIL_WINDOWS[1:]))  # too small for any cluster
+    facts = probe(path)
+    assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
+
+
 def test_bytes_read_stay_near_the_header(media: Callable[[str], Path]) -> None:
     path = media("landscape")
     facts = probe(path)

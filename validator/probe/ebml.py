@@ -32,7 +32,8 @@ CLUSTER_MAGIC = b"\x1f\x43\xb6\x75"
 TRACK_TYPE_VIDEO = 1
 
 HEAD_BYTES = 64 * 1024
-TAIL_BYTES = 192 * 1024
+TAIL_WINDOWS = (32 * 1024, 192 * 1024)
+"""Tails read for a live-written file's last cluster: the second only when the first holds none."""
 BLOCK_HEADER_BYTES = 11
 """A block's track number (a vint of up to 8 bytes), relative timestamp (2) and flags (1)."""
 MAX_ELEMENTS = 100_000
@@ -265,19 +266,26 @@ def video_duration_from_tail(reader: CachingReader, layout: EbmlLayout, frame_ns
     if layout.video_track is None:
         return None
     start_ticks = first_cluster_ticks(reader, layout) or 0
-    tail_at = max(0, reader.size - TAIL_BYTES)
-    tail = reader.read_uncached(tail_at, TAIL_BYTES)
+    for window in TAIL_WINDOWS:  # a small tail holds the last cluster of most files
+        found = _last_video_block(reader, layout.video_track, window)
+        if found is not None or window >= reader.size:
+            break
+    if found is None:
+        return None
+    frame = layout.video_default_duration_ns or frame_ns or 0
+    end_ns = (found - start_ticks) * layout.timestamp_scale + frame
+    # Block timestamps are rounded to the tick; the end can be no more precise than that.
+    ticks = round(end_ns / layout.timestamp_scale)
+    return ticks * layout.timestamp_scale / 1e9
+
+
+def _last_video_block(reader: CachingReader, track: int, window: int) -> int | None:
+    """Timestamp (ticks) of ``track``'s last block in the last cluster of the file's final ``window``
+    bytes that holds one; ``None`` when none does."""
+    tail = reader.read_uncached(max(0, reader.size - window), window)
     pos = len(tail)
-    while True:
-        pos = tail.rfind(CLUSTER_MAGIC, 0, pos)
-        if pos < 0:
-            return None
-        found = _cluster_blocks(tail, pos, layout.video_track)
-        rel = found[1] if found is not None else None
-        if found is not None and rel is not None:
-            last_ticks = found[0] + rel
-            frame = layout.video_default_duration_ns or frame_ns or 0
-            end_ns = (last_ticks - start_ticks) * layout.timestamp_scale + frame
-            # Block timestamps are rounded to the tick; the end can be no more precise than that.
-            ticks = round(end_ns / layout.timestamp_scale)
-            return ticks * layout.timestamp_scale / 1e9
+    while (pos := tail.rfind(CLUSTER_MAGIC, 0, pos)) >= 0:
+        found = _cluster_blocks(tail, pos, track)
+        if found is not None and found[1] is not None:
+            return found[0] + found[1]
+    return None

@@ -193,16 +193,17 @@ def walk(reader: CachingReader) -> IsoLayout:
     position: MoovPosition | None = None
     if moov is not None and media_seen:
         position = MoovPosition.END if media_seen_before_moov else MoovPosition.START
-    rotation = _video_rotation(reader, moov) if moov is not None else None
+    in_moov = children(reader, moov) if moov is not None else []
+    rotation = _video_rotation(reader, in_moov) if moov is not None else None
     if moov is not None and not fragmented:
-        fragmented = any(c.type == "mvex" for c in children(reader, moov))
+        fragmented = any(c.type == "mvex" for c in in_moov)
     return IsoLayout(
         major, compat, position, fragmented, truncated, rotation, moov, first_moof, first_fragment_end
     )
 
 
-def _video_rotation(reader: CachingReader, moov: Box) -> int | None:
-    for trak in (c for c in children(reader, moov) if c.type == "trak"):
+def _video_rotation(reader: CachingReader, in_moov: list[Box]) -> int | None:
+    for trak in (c for c in in_moov if c.type == "trak"):
         kids = children(reader, trak)
         if not _is_video_trak(reader, kids):
             continue
