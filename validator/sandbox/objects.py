@@ -6,8 +6,8 @@ object size. Each stored version gets a fresh file name; metadata in SQLite poin
 file is unlinked once the new row is committed (a reader that already opened it keeps reading).
 
 Multipart uploads whose parts share one size (what every SDK sends) are laid out as they arrive: part
-``n`` is written into one file of the upload at ``(n - 1) * stride``, the stride being part 1's
-declared length. Completing such an upload renames that file into place; anything else (parts of
+``n`` is written into one file of the upload at ``(n - 1) * stride``, the stride being the declared
+length of the first part to arrive. Completing such an upload renames that file into place; anything else (parts of
 mixed sizes, a part sent before part 1, a part still arriving) is assembled by copying, as before.
 """
 
@@ -241,7 +241,9 @@ class ObjectStore:
             return None  # a part sent again: never over the stored one, which a failure would ruin
         with self._layout_lock:
             stride = self._strides.get(upload_id)
-            if stride is None and number == 1 and declared >= MIN_PART_BYTES:
+            if stride is None and declared >= MIN_PART_BYTES:
+                # The first part to arrive sets it: SDKs send parts concurrently, part 1 not always
+                # first, and all of one size but the last (which, sent last, never arrives first).
                 stride = self._strides[upload_id] = declared
             writing = self._writing.setdefault(upload_id, set())
             if stride is None or declared > stride or number in writing:
