@@ -203,3 +203,32 @@ def test_buckets_are_created_on_use(sandbox: Sandbox) -> None:
     oss_bucket(sandbox, name="another-bucket").put_object("k", b"v")
     assert not oss_bucket(sandbox).object_exists("k")
     assert oss_bucket(sandbox, name="another-bucket").get_object("k").read() == b"v"
+
+
+def test_uploaded_parts_are_checked_against_the_crc_the_service_reports(
+    bucket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The uploader checks each part's CRC-64 itself (one pass over the part in memory): a part that
+    arrived as sent passes, and one the service saw differently (changed on the way) is refused."""
+    import random
+
+    import validator.sandbox.objects
+    from validator.cloud.retry import RetryPolicy
+    from validator.cloud.storage import RetryingBucket
+    from validator.crc64 import Crc64
+
+    retrying = RetryingBucket(bucket, RetryPolicy(attempts=2), lambda s: None, random.Random(1), print)
+    upload_id = bucket.init_multipart_upload("c.bin").upload_id
+    body = os.urandom(PART)
+    sent = retrying.upload_part("c.bin", upload_id, 1, body)
+    local = Crc64()
+    local.update(body)
+    assert sent.crc == local.value
+
+    class Garbled(Crc64):
+        def update(self, data: bytes) -> None:
+            super().update(data[:-1] + bytes([data[-1] ^ 1]))
+
+    monkeypatch.setattr(validator.sandbox.objects, "Crc64", Garbled)  # what the service computes
+    with pytest.raises(oss2.exceptions.InconsistentError):
+        retrying.upload_part("c.bin", upload_id, 2, body)
