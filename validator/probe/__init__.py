@@ -222,7 +222,7 @@ def _facts(
     alpha = AlphaEvidence(
         streams.alpha_pieces(
             video.pix_fmt if video else None,
-            video_streams[0].metadata if video_streams else None,
+            video_streams[0].metadata if matroska and video_streams else None,
             matroska=matroska,
         )
         if video

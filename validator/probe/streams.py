@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import Any
@@ -72,6 +73,7 @@ def video_duration(stream: Any, *, matroska: bool) -> tuple[float | None, Durati
     return None, None
 
 
+@functools.lru_cache(maxsize=64)
 def pix_fmt_facts(pix_fmt: str | None) -> tuple[int | None, bool | None]:
     """(bit depth, has alpha component) of a pixel format name; ``None`` where unknown."""
     if not pix_fmt:

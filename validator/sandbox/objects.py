@@ -7,8 +7,8 @@ file is unlinked once the new row is committed (a reader that already opened it 
 
 Multipart uploads whose parts share one size (what every SDK sends) are laid out as they arrive: part
 ``n`` is written into one file of the upload at ``(n - 1) * stride``, the stride being the declared
-length of the first part to arrive. Completing such an upload renames that file into place; anything else (parts of
-mixed sizes, a part sent before part 1, a part still arriving) is assembled by copying, as before.
+length of the first part to arrive. Completing such an upload renames that file into place; anything
+else (parts of mixed sizes, a part sent again, a part still arriving) is assembled by copying.
 """
 
 from __future__ import annotations
