@@ -107,7 +107,7 @@ class ObjectStore:
             (root / sub).mkdir(parents=True, exist_ok=True)
         self._layout_lock = threading.Lock()
         self._strides: dict[str, int] = {}
-        """Upload id -> the part size of its layout file (part 1's declared length)."""
+        """Upload id -> the part size of its layout file (0: a layout from before a restart, closed)."""
         self._writing: dict[str, set[int]] = {}
         """Upload id -> part numbers being written into its layout file right now."""
 
@@ -239,8 +239,12 @@ class ObjectStore:
             "SELECT 1 FROM parts WHERE upload_id = ? AND part_number = ?", (upload_id, number)
         ):
             return None  # a part sent again: never over the stored one, which a failure would ruin
+        layout = self._root / "parts" / upload_id / LAYOUT
         with self._layout_lock:
             stride = self._strides.get(upload_id)
+            if stride is None and layout.exists():
+                # Written before a restart, with a stride no longer known: never write over its parts.
+                stride = self._strides[upload_id] = 0
             if stride is None and declared >= MIN_PART_BYTES:
                 # The first part to arrive sets it: SDKs send parts concurrently, part 1 not always
                 # first, and all of one size but the last (which, sent last, never arrives first).
@@ -304,7 +308,7 @@ class ObjectStore:
         layout = self._root / "parts" / upload.upload_id / LAYOUT
         with self._layout_lock:
             stride = self._strides.get(upload.upload_id)
-            if stride is None or self._writing.get(upload.upload_id):
+            if not stride or self._writing.get(upload.upload_id):
                 return None
             numbers = [p.part_number for p in parts]
             if numbers != list(range(1, len(parts) + 1)):
