@@ -307,22 +307,23 @@ class RetryingBucket:
         data = _in_memory(data)
         rewind = _rewinder(data)
         plain = self._plain() if isinstance(data, bytes) else None
+        if plain is None:
+            return self._retried(
+                "UploadPart",
+                lambda: self._inner.upload_part(key, upload_id, number, data, *args, **kwargs),
+                rewind,
+            )
+        import oss2
+
+        from validator.crc64 import Crc64
+
+        crc = Crc64()
+        crc.update(data)  # one C call; oss2 would feed its CRC 8 KiB at a time as the part is sent
 
         def send() -> Any:
-            return self._inner.upload_part(key, upload_id, number, data, *args, **kwargs)
-
-        if plain is not None:
-            import oss2
-
-            from validator.crc64 import Crc64
-
-            crc = Crc64()
-            crc.update(data)  # one C call; oss2 would feed its CRC 8 KiB at a time as the part is sent
-
-            def send() -> Any:
-                result = plain.upload_part(key, upload_id, number, data, *args, **kwargs)
-                oss2.utils.check_crc("upload part", crc.value, result.crc, result.request_id)
-                return result
+            result = plain.upload_part(key, upload_id, number, data, *args, **kwargs)
+            oss2.utils.check_crc("upload part", crc.value, result.crc, result.request_id)
+            return result
 
         return self._retried("UploadPart", send, rewind)
 

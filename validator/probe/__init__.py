@@ -74,7 +74,7 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
         container = _open(reader)
     except ProbeError as exc:
         _raise_if_stopped(reader)
-        if _looks_truncated(reader, head):
+        if (iso is not None and iso.layout.truncated) or (matroska is not None and matroska.truncated):
             raise ProbeError(f"the file is truncated ({exc.reason})", truncated=True) from exc
         raise
     try:
@@ -124,19 +124,6 @@ def open_input(file: Any, options: dict[str, str] | None = None) -> Any:
         return av.open(file, mode="r", options=options or {}, **_OPEN_OPTIONS)
     except TypeError:
         return av.open(file, mode="r", options=options or {})
-
-
-def _looks_truncated(reader: CachingReader, head: bytes) -> bool:
-    """A file that starts like MP4/MOV or Matroska but whose structure runs past its end."""
-    if sniff.is_isobmff(head):
-        from validator.probe import isobmff
-
-        return isobmff.walk(reader).truncated
-    if sniff.is_ebml(head):
-        from validator.probe import ebml
-
-        return ebml.parse_head(reader).truncated
-    return False
 
 
 def _reason(exc: Exception) -> str:

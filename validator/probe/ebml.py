@@ -54,7 +54,7 @@ class EbmlLayout(NamedTuple):
     """Absolute offset of the first Cluster, when seen in the head."""
 
 
-def read_vint(data: bytes, pos: int, *, keep_marker: bool = False) -> tuple[int, int] | None:
+def read_vint(data: bytes, pos: int) -> tuple[int, int] | None:
     """An EBML variable-size integer at ``pos``: (value, length); all-ones sizes become -1."""
     if pos >= len(data):
         return None
@@ -65,8 +65,6 @@ def read_vint(data: bytes, pos: int, *, keep_marker: bool = False) -> tuple[int,
     if pos + length > len(data):
         return None
     value = first if length == 1 else int.from_bytes(data[pos : pos + length], "big")
-    if keep_marker:
-        return value, length
     ones = (1 << (7 * length)) - 1
     value &= ones
     return (-1, length) if value == ones else (value, length)  # all ones: unknown size

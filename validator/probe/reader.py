@@ -96,7 +96,6 @@ class CachingReader:
         self.local: bool = getattr(source, "local", False)
         self.read_ahead: int = getattr(source, "read_ahead", READ_AHEAD)
         self.bytes_fetched = 0
-        self.fetches = 0
         self.limits = limits or Limits()
         self.deadline = time.monotonic() + self.limits.seconds
         self.stopped: str | None = None
@@ -126,7 +125,6 @@ class CachingReader:
             self.stopped = f"read error: {exc.strerror or exc}"
             return b""
         self.bytes_fetched += len(data)
-        self.fetches += 1
         return data
 
     # -- random access for our own parsers -------------------------------------------------------

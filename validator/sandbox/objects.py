@@ -225,7 +225,7 @@ class ObjectStore:
             if written.path.name != LAYOUT:
                 written.path.unlink(missing_ok=True)
             raise OssError(404, "NoSuchUpload", "The specified upload does not exist.")
-        if old is not None and old["file"] != self._rel(written.path) and Path(old["file"]).name != LAYOUT:
+        if old is not None and Path(old["file"]).name != LAYOUT:  # a layout holds other parts too
             (self._root / old["file"]).unlink(missing_ok=True)
         return part
 
