@@ -7,9 +7,11 @@ from a declared one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from fractions import Fraction
+
+from validator.records import record
 
 
 class MoovPosition(str, Enum):
@@ -34,7 +36,7 @@ class DurationSource(str, Enum):
     """The container's overall duration: may include a longer audio track."""
 
 
-@dataclass(frozen=True)
+@record
 class AlphaPiece:
     """One piece of evidence about an alpha channel."""
 
@@ -46,7 +48,7 @@ class AlphaPiece:
     """What was seen, for people (``pix_fmt yuva444p12le``, ``alpha_mode=1``)."""
 
 
-@dataclass(frozen=True)
+@record
 class DeepAlpha:
     """What decoding a few frames showed about the alpha plane (``--deep``)."""
 
@@ -60,7 +62,7 @@ class DeepAlpha:
     """Lowest alpha value seen, scaled to 0..255; ``None`` without an alpha plane."""
 
 
-@dataclass(frozen=True)
+@record
 class AlphaEvidence:
     """Everything known about transparency, and the verdict derived from it."""
 
@@ -77,7 +79,7 @@ class AlphaEvidence:
         return any(p.has_alpha for p in self.pieces)
 
 
-@dataclass(frozen=True)
+@record
 class VideoStreamFacts:
     """One video stream, as stored and as displayed."""
 
@@ -121,7 +123,7 @@ class VideoStreamFacts:
         return self.width if self.rotation in (90, 270) else self.height
 
 
-@dataclass(frozen=True)
+@record
 class AudioStreamFacts:
     """One audio stream: only what the rules need."""
 
@@ -133,7 +135,7 @@ class AudioStreamFacts:
     """Duration in seconds, when known."""
 
 
-@dataclass(frozen=True)
+@record
 class MediaFacts:
     """Everything a probe established about one file."""
 

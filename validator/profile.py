@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from validator.errors import ProfileError
 from validator.findings import Severity
+from validator.records import record
 from validator.rules.catalog import RULES
 
 
@@ -26,13 +27,14 @@ def _toml() -> Any:
         import tomli as tomllib
     return tomllib
 
+
 DEFAULT_NAME = "ice-avatar-training"
 PROFILE_FILE = "avatar-preflight.toml"
 # Keys [tool.avatar-preflight] may hold that are settings of other commands, not of the profile.
 NON_PROFILE_KEYS = frozenset({"region", "endpoint", "bucket", "prefix", "oss_endpoint", "profile_name"})
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """What a training video must be. Frozen and validated on construction."""
 

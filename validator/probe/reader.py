@@ -18,8 +18,9 @@ import os
 import stat
 import time
 from bisect import bisect_right, insort
-from dataclasses import dataclass
 from typing import Protocol
+
+from validator.records import record
 
 AVSEEK_SIZE = 0x10000
 """FFmpeg's "tell me the size" seek flag, passed through PyAV's file-object bridge."""
@@ -72,7 +73,7 @@ class FileSource:
             self._fd = -1
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """How far one probe may go before it gives up on a file."""
 

@@ -5,12 +5,11 @@ Ids are part of the public interface (JSON, JUnit, profile overrides): they are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from validator.findings import Severity
+from validator.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One documented rule."""
 
