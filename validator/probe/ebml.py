@@ -130,7 +130,8 @@ def parse_head(reader: CachingReader) -> EbmlLayout:
     count = 0
     while count < 64 and pos < reader.size:
         count += 1
-        el = _element(reader.read_at(pos, 16), 0)
+        in_head = pos + 16 <= len(data)  # the head read above usually holds Info and Tracks whole
+        el = _element(data, pos) if in_head else _element(reader.read_at(pos, 16), 0)
         if el is None:
             break
         eid, size, elen = el
@@ -140,46 +141,43 @@ def parse_head(reader: CachingReader) -> EbmlLayout:
         if size < 0:
             break
         if eid in (ID_INFO, ID_TRACKS) and size <= MAX_HEADER_ELEMENT:
-            body = reader.read_at(pos + elen, size)
+            start = pos + elen
+            body, at = (data, start) if start + size <= len(data) else (reader.read_at(start, size), 0)
             if eid == ID_INFO:
-                scale, has_duration = _parse_info(body)
+                scale, has_duration = _parse_info(body, at, at + size)
             else:
-                track, default_ns = _parse_tracks(body)
+                track, default_ns = _parse_tracks(body, at, at + size)
         pos += elen + size
     return EbmlLayout(doctype, truncated, scale, has_duration, track, default_ns, first_cluster)
 
 
-def _parse_info(body: bytes) -> tuple[int, bool]:
+def _parse_info(data: bytes, pos: int, end: int) -> tuple[int, bool]:
     scale, has_duration = 1_000_000, False
-    for eid, payload in _iter(body):
+    for eid, start, size in _children(data, pos, end):
         if eid == ID_TIMESTAMP_SCALE:
-            scale = _uint(payload) or 1_000_000
+            scale = _uint(data[start : start + size]) or 1_000_000
         elif eid == ID_DURATION:
             has_duration = True
     return scale, has_duration
 
 
-def _parse_tracks(body: bytes) -> tuple[int | None, int | None]:
-    for eid, payload in _iter(body):
+def _parse_tracks(data: bytes, pos: int, end: int) -> tuple[int | None, int | None]:
+    for eid, start, size in _children(data, pos, end):
         if eid != ID_TRACK_ENTRY:
             continue
         number: int | None = None
         kind: int | None = None
         default_ns: int | None = None
-        for cid, cpayload in _iter(payload):
+        for cid, cstart, csize in _children(data, start, start + size):
             if cid == ID_TRACK_NUMBER:
-                number = _uint(cpayload)
+                number = _uint(data[cstart : cstart + csize])
             elif cid == ID_TRACK_TYPE:
-                kind = _uint(cpayload)
+                kind = _uint(data[cstart : cstart + csize])
             elif cid == ID_DEFAULT_DURATION:
-                default_ns = _uint(cpayload) or None
+                default_ns = _uint(data[cstart : cstart + csize]) or None
         if kind == TRACK_TYPE_VIDEO and number is not None:
             return number, default_ns
     return None, None
-
-
-def _iter(body: bytes) -> list[tuple[int, bytes]]:
-    return [(eid, body[start : start + size]) for eid, start, size in _children(body, 0, len(body))]
 
 
 def _children(data: bytes, pos: int, end: int) -> list[tuple[int, int, int]]:

@@ -138,14 +138,19 @@ class CachingReader:
         if offset < 0 or length <= 0 or offset >= self.size:
             return b""
         end = min(offset + length, self.size)
-        pieces: list[memoryview] = []
-        at = offset
+        start, data = self._extent_at(offset, end, limit)
+        if end <= start + len(data):  # one extent holds it all: nearly every read
+            if start == offset and end - start == len(data):
+                return data  # the whole extent, as fetched: no copy
+            return data[offset - start : end - start]
+        if not data:
+            return data  # stopped
+        pieces = [memoryview(data)[offset - start :]]
+        at = start + len(data)
         while at < end:
             start, data = self._extent_at(at, end, limit)
             if not data:
                 break  # stopped: what was read so far
-            if start == offset and len(data) == end - offset and not pieces:
-                return data  # the whole extent, as fetched: no copy
             pieces.append(memoryview(data)[at - start : end - start])
             at = start + len(data)
         return b"".join(pieces)
