@@ -145,7 +145,7 @@ def in_process(items: list[Item], runs: int) -> list[Row]:
 
 
 def cli_process(items: list[Item], runs: int, have_ffprobe: bool) -> list[Row]:
-    runs = runs if runs == 1 else max(runs, 15)  # a tenth of a second each: 15 alternations, not 7
+    runs = runs if runs == 1 else max(runs, 21)  # a tenth of a second each: 21 alternations, not 7
     rows = []
     for item in items:
         command = [*CLI, "check", str(item.path), "--format", "json"]
@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     corpus = build(args.corpus, quick=args.quick)
     built = time.perf_counter() - started
+    os.sync()  # a corpus just written is flushed now, not by the kernel while the figures are taken
     have_ffprobe, have_ffmpeg = shutil.which("ffprobe") is not None, shutil.which("ffmpeg") is not None
     singles = corpus["single"]
     rows: list[Row] = []

@@ -220,9 +220,7 @@ def _cluster_blocks(data: bytes, pos: int, track: int) -> tuple[int, int | None]
         elif cid == ID_SIMPLE_BLOCK:
             best = _max_rel(best, _block_rel(data, body, csize, track))
         elif cid == ID_BLOCK_GROUP:
-            for gid, start, gsize in _children(data, body, body + csize):
-                if gid == ID_BLOCK:
-                    best = _max_rel(best, _block_rel(data, start, gsize, track))
+            best = _max_rel(best, _group_rel(data, body, body + csize, track))
         cur = body + csize
     if cluster_ts is None:
         return None
@@ -235,9 +233,27 @@ def _max_rel(best: int | None, rel: int | None) -> int | None:
     return rel if best is None else max(best, rel)
 
 
+def _group_rel(data: bytes, pos: int, end: int, track: int) -> int | None:
+    """The relative timestamp of the Block in the BlockGroup ``data[pos:end]`` if it is ``track``'s."""
+    while pos < end:
+        el = _element(data, pos)
+        if el is None or el[1] < 0:
+            return None
+        eid, size, elen = el
+        if eid == ID_BLOCK:  # the group's first child in practice: its additions are not read
+            return _block_rel(data, pos + elen, size, track)
+        pos += elen + size
+    return None
+
+
 def _block_rel(data: bytes, start: int, size: int, track: int) -> int | None:
     """The relative timestamp of the (Simple)Block at ``data[start:start + size]`` if it is ``track``'s;
     only the block's header is read, never its frame."""
+    first = data[start] if size >= 3 and start + 3 <= len(data) else 0
+    if first & 0x80 and first != 0xFF:  # a one-byte track number, as in nearly every file: no slice
+        if first & 0x7F != track:
+            return None
+        return int.from_bytes(data[start + 1 : start + 3], "big", signed=True)
     header = data[start : start + min(size, BLOCK_HEADER_BYTES)]
     number = read_vint(header, 0)
     if number is None or number[0] != track or len(header) < number[1] + 2:

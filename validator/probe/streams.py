@@ -16,6 +16,8 @@ def fraction(value: Any) -> Fraction | None:
     """A positive rational from PyAV, or ``None`` for missing, zero or nonsense."""
     if value is None:
         return None
+    if type(value) is Fraction:  # what PyAV returns: use it as it is
+        return value if value.numerator > 0 else None
     try:
         frac = Fraction(value)
     except (TypeError, ValueError, ZeroDivisionError):
@@ -55,9 +57,10 @@ def tag(metadata: Any, name: str) -> str | None:
 
 def stream_duration(stream: Any) -> float | None:
     """The stream's own duration from the container index, in seconds."""
-    if stream.duration is None or stream.time_base is None:
+    duration, base = stream.duration, stream.time_base
+    if duration is None or base is None:
         return None
-    seconds = float(stream.duration * stream.time_base)
+    seconds = duration * base.numerator / base.denominator  # as float(Fraction), without its cost
     return seconds if seconds > 0 else None
 
 

@@ -329,8 +329,10 @@ def _variable_rate(facts: MediaFacts, profile: Profile) -> bool:
     video = facts.video
     if video is None or not video.average_rate or not video.nominal_rate:
         return False
-    gap = abs(video.average_rate - video.nominal_rate) / video.nominal_rate
-    return float(gap) > profile.variable_rate_tolerance
+    average, nominal = video.average_rate, video.nominal_rate
+    # |average - nominal| / nominal in integers: the same float as with Fractions, without their cost
+    gap = abs(average.numerator * nominal.denominator - nominal.numerator * average.denominator)
+    return gap / (nominal.numerator * average.denominator) > profile.variable_rate_tolerance
 
 
 def _frame_rate(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
