@@ -13,7 +13,7 @@ import os
 import struct
 from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from validator.errors import ProbeError
 from validator.facts import (
@@ -131,11 +131,16 @@ def _reason(exc: Exception) -> str:
     return f"not readable as video: {text}"
 
 
-class _Iso(NamedTuple):
-    """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id."""
+class _Iso:
+    """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id.
 
-    layout: IsoLayout
-    durations: dict[int, float]
+    A plain class: as a NamedTuple its (string) annotations would be compiled at every start-up."""
+
+    __slots__ = ("durations", "layout")
+
+    def __init__(self, layout: IsoLayout, durations: dict[int, float]) -> None:
+        self.layout = layout
+        self.durations = durations
 
 
 def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
