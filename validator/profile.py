@@ -69,7 +69,7 @@ class Profile:
             raise ProfileError("opaque_alpha must be between 1 and 255")
         if not 1 <= self.deep_frames <= 64:
             raise ProfileError("deep_frames must be between 1 and 64")
-        unknown = sorted(set(self.severities) - set(RULES))
+        unknown = sorted(rule for rule in self.severities if rule not in RULES)
         if unknown:
             raise ProfileError(f"unknown rule id in severity overrides: {', '.join(unknown)}")
 

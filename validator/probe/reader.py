@@ -131,6 +131,12 @@ class CachingReader:
     # -- random access for our own parsers -------------------------------------------------------
     def read_at(self, offset: int, length: int) -> bytes:
         """Up to ``length`` bytes at ``offset`` (fewer at end of file)."""
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and length > 0:  # held already (our parsers' reads, nearly always): one slice
+            start = self._starts[i]
+            data = self._extents[start]
+            if offset + length <= start + len(data):
+                return data[offset - start : offset - start + length]
         return self._read(offset, length, self.size)
 
     def _read(self, offset: int, length: int, limit: int) -> bytes:
