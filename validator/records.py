@@ -2,7 +2,7 @@
 
 ``@dataclass(frozen=True)`` compiles six methods with ``exec`` for each class as its module is
 imported, about half a millisecond per class on Python 3.11. For the dozen classes a ``check`` loads,
-that was 6-8 ms of every start-up, more than half of the tool's own import time. :func:`record` makes
+that was 6-10 ms of every start-up, more than half of the tool's own import time. :func:`record` makes
 the same frozen dataclass (``fields``, ``asdict``, ``replace`` and pickling work as before; equality,
 hashing and ``repr`` behave as the generated ones) from methods shared by every record, and compiles a
 class's ``__init__`` only when the class is first instantiated, once per process.
