@@ -10,7 +10,7 @@ from dataclasses import replace
 from validator.errors import ProbeError
 from validator.findings import BatchReport, FileReport
 from validator.probe.reader import Limits
-from validator.profile import Profile
+from validator.profile import Profile, default_profile
 from validator.rules import checks
 
 UNEXPECTED = "the probe failed unexpectedly"
@@ -31,7 +31,7 @@ def check_file(
     """
     from validator.probe import probe
 
-    profile = profile or Profile()
+    profile = profile or default_profile()
     name = os.fspath(path)
     deep_frames = profile.deep_frames if deep else 0
     try:
@@ -66,7 +66,7 @@ def check_files(
     FFmpeg releases the GIL while it parses and decodes, so threads overlap the real work without
     paying a process start-up per worker.
     """
-    profile = profile or Profile()
+    profile = profile or default_profile()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
 
     def one(path: str) -> FileReport:

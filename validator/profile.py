@@ -7,6 +7,7 @@ TOML file (``--profile FILE``, ``avatar-preflight.toml``) or ``[tool.avatar-pref
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Mapping
 from dataclasses import field, fields, replace
@@ -78,6 +79,13 @@ class Profile:
         if rule in self.severities:
             return self.severities[rule]
         return RULES[rule].severity
+
+
+@functools.cache
+def default_profile() -> Profile:
+    """The default profile, built once: profiles are immutable, and a library caller that passes none
+    to every ``check_file`` would otherwise build and validate it for each file."""
+    return Profile()
 
 
 def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None = None) -> Profile:

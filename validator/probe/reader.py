@@ -83,6 +83,9 @@ class Limits:
     """Bytes fetched from the source (headers are a few MB even for hour-long files)."""
 
 
+DEFAULT_LIMITS = Limits()
+
+
 class CachingReader:
     """File-like view of a :class:`Source` with a block cache, a fetched-bytes counter and limits.
 
@@ -97,7 +100,7 @@ class CachingReader:
         self.local: bool = getattr(source, "local", False)
         self.read_ahead: int = getattr(source, "read_ahead", READ_AHEAD)
         self.bytes_fetched = 0
-        self.limits = limits or Limits()
+        self.limits = limits or DEFAULT_LIMITS
         self.deadline = time.monotonic() + self.limits.seconds
         self.stopped: str | None = None
         self.visible = source.size
