@@ -90,7 +90,7 @@ def default_profile() -> Profile:
 
 def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None = None) -> Profile:
     """Apply the overrides in ``data`` to ``base`` (the default profile)."""
-    base = base or Profile()
+    base = base or default_profile()
     names = {f.name for f in fields(Profile)}
     changes: dict[str, Any] = {}
     for raw_key, value in data.items():
@@ -214,4 +214,4 @@ def discover(start: Path | None = None) -> Profile:
     """The profile in force for a run from ``start`` (see :func:`project_section`); the default when
     the project configures none."""
     origin, section = project_section(start)
-    return from_mapping(section, origin=origin) if origin else Profile()
+    return from_mapping(section, origin=origin) if origin else default_profile()
