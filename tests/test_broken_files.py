@@ -64,6 +64,60 @@ def test_audio_only_file(tmp_path: Path) -> None:
     assert rules(path) == {"video-missing"}
 
 
+def _add_cover_art(source: Path | None, target: Path, audio: bool = False) -> None:
+    """``source``'s streams copied (or, with ``audio``, a short silent AAC track) plus a JPEG cover
+    the MP4 muxer stores as ``covr``: FFmpeg shows it as a one-frame video stream marked as an
+    attached picture."""
+    import av
+
+    with av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+        copies = []
+        if source is not None:
+            src = av.open(str(source))
+            copies = [(s, out.add_stream_from_template(s)) for s in src.streams]
+        if audio:
+            sound = out.add_stream("aac", rate=48000)
+        cover = out.add_stream("mjpeg")
+        cover.width, cover.height, cover.pix_fmt = 64, 64, "yuvj420p"
+        cover.disposition = av.stream.Disposition.attached_pic
+        picture = av.VideoFrame(64, 64, "yuvj420p")
+        for plane in picture.planes:
+            plane.update(bytes(plane.buffer_size))
+        for packet in [*cover.encode(picture), *cover.encode(None)]:
+            out.mux(packet)
+        if audio:
+            for i in range(50):
+                frame = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+                frame.planes[0].update(bytes(frame.planes[0].buffer_size))
+                frame.sample_rate, frame.pts = 48000, i * 1024
+                for packet in sound.encode(frame):
+                    out.mux(packet)
+            for packet in sound.encode(None):
+                out.mux(packet)
+        if source is not None:
+            targets = {s.index: t for s, t in copies}
+            for packet in src.demux():
+                if packet.dts is not None:
+                    packet.stream = targets[packet.stream.index]
+                    out.mux(packet)
+            src.close()
+
+
+def test_cover_art_is_not_the_video(tmp_path: Path) -> None:
+    path = tmp_path / "voice-with-cover.mp4"
+    _add_cover_art(None, path, audio=True)
+    assert rules(path) == {"video-missing"}
+
+
+def test_cover_art_beside_the_video_is_ignored(media: Callable[[str], Path], tmp_path: Path) -> None:
+    path = tmp_path / "with-cover.mp4"
+    _add_cover_art(media("landscape"), path)
+    report = check_file(path)
+    assert report.facts is not None and report.facts.video is not None
+    assert report.facts.video.codec == "h264" and report.facts.video_stream_count == 1
+    assert report.verdict.value == "pass", report.findings
+
+
 def test_missing_file_is_a_finding_and_the_batch_goes_on(
     media: Callable[[str], Path], tmp_path: Path
 ) -> None:

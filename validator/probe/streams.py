@@ -25,8 +25,15 @@ def fraction(value: Any) -> Fraction | None:
     return frac if frac > 0 else None
 
 
+MOTION_CODECS = frozenset({"h264", "hevc", "prores", "vp8", "vp9", "av1", "mpeg4", "mpeg2video", "dnxhd"})
+"""Codecs that never carry an attached picture (those are JPEG, PNG, BMP...): for these the
+disposition, a Python enum built per call, is not asked."""
+
+
 def is_cover_art(stream: Any) -> bool:
     """Attached pictures (album art) are video streams that are not the video."""
+    if getattr(stream.codec_context, "name", None) in MOTION_CODECS:
+        return False
     disposition = getattr(stream, "disposition", None)
     try:
         return bool(disposition is not None and int(disposition) & 0x400)  # AV_DISPOSITION_ATTACHED_PIC
