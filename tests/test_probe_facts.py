@@ -68,6 +68,19 @@ def test_live_webm_whose_last_cluster_outgrows_the_first_tail_window(
     assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
 
 
+def test_live_webm_ending_in_a_cluster_with_a_corrupt_timestamp(
+    media: Callable[[str], Path], tmp_path: Path
+) -> None:
+    # A final Cluster (unknown size) whose Timestamp claims 200 bytes of 0xFF, then one SimpleBlock of
+    # track 1: a number past any float. The cluster is unusable; the one before it gives the duration.
+    corrupt = b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff" + b"\xe7\x40\xc8" + b"\xff" * 200
+    corrupt += b"\xa3\x85\x81\x00\x00\x80\x00"
+    path = tmp_path / "live-corrupt-tail.webm"
+    path.write_bytes(media("live_webm").read_bytes() + corrupt)
+    facts = probe(path)
+    assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
+
+
 def test_bytes_read_stay_near_the_header(media: Callable[[str], Path]) -> None:
     path = media("landscape")
     facts = probe(path)

@@ -92,7 +92,11 @@ def _element(data: bytes, pos: int) -> tuple[int, int, int] | None:
     return eid, -1 if size == ones else size, id_length + size_length
 
 
-def _uint(payload: bytes) -> int:
+def _uint(payload: bytes) -> int | None:
+    """An EBML unsigned integer: at most 8 bytes, so anything longer is corrupt (``None``), not a number
+    with thousands of digits that no later arithmetic survives."""
+    if len(payload) > 8:
+        return None
     return int.from_bytes(payload, "big") if payload else 0
 
 
