@@ -81,6 +81,25 @@ def test_live_webm_ending_in_a_cluster_with_a_corrupt_timestamp(
     assert facts.video is not None and facts.video.duration == pytest.approx(330.0, abs=0.001)
 
 
+@pytest.mark.parametrize("name", ["landscape", "prores_alpha", "vp9_webm", "live_webm"])
+def test_named_demuxer_reads_as_ffmpegs_own_choice(
+    name: str, media: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import av
+
+    import validator.probe as probe_module
+
+    path = media(name)
+    with av.open(str(path)) as own:  # FFmpeg scoring every demuxer itself
+        chosen = own.format.name
+    named = probe(path)
+    assert named.format_name == chosen
+    # An FFmpeg without such a demuxer name: the probe lets FFmpeg choose, with the same facts.
+    monkeypatch.setattr(probe_module, "ISOBMFF_DEMUXER", "no-such-demuxer")
+    monkeypatch.setattr(probe_module, "MATROSKA_DEMUXER", "no-such-demuxer")
+    assert probe(path) == named
+
+
 def test_bytes_read_stay_near_the_header(media: Callable[[str], Path]) -> None:
     path = media("landscape")
     facts = probe(path)

@@ -124,9 +124,10 @@ def open_input(file: Any, options: dict[str, str] | None = None, demuxer: str | 
     unreadable (PyAV 18 needs ``metadata_errors="replace"``; PyAV 19 dropped the argument and always
     replaces).
 
-    ``demuxer`` names the container when the first bytes already told it (an ``ftyp`` box, the EBML
-    magic): FFmpeg then skips asking each of its few hundred demuxers to score the file (70-100 us
-    of every open, measured in alternation). An FFmpeg that knows no demuxer by that name probes as usual."""
+    ``demuxer`` names the container when the first bytes already told it (an ``ftyp`` box or a
+    QuickTime first atom, the EBML magic): FFmpeg then skips asking each of its few hundred demuxers
+    to score the file (70-100 us of every open, measured in alternation). An FFmpeg that knows no
+    demuxer by that name probes as usual."""
     import av
 
     kwargs: dict[str, Any] = {"mode": "r", "options": options or {}}
