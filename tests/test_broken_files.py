@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from validator import check_file, check_files
 
@@ -47,36 +48,38 @@ def test_truncated_webm(media: Callable[[str], Path], tmp_path: Path) -> None:
     assert "file-truncated" in rules(cut)
 
 
+def _mux_silence(out: Any, stream: Any) -> None:
+    """About a second of silent mono AAC."""
+    import av
+
+    for i in range(50):
+        frame = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+        frame.planes[0].update(bytes(frame.planes[0].buffer_size))
+        frame.sample_rate, frame.pts = 48000, i * 1024
+        for packet in stream.encode(frame):
+            out.mux(packet)
+    for packet in stream.encode(None):
+        out.mux(packet)
+
+
 def test_audio_only_file(tmp_path: Path) -> None:
     import av
 
     path = tmp_path / "voice.mp4"
     with av.open(str(path), "w") as out:
-        stream = out.add_stream("aac", rate=48000)
-        for i in range(50):
-            frame = av.AudioFrame(format="fltp", layout="mono", samples=1024)
-            frame.planes[0].update(bytes(frame.planes[0].buffer_size))
-            frame.sample_rate, frame.pts = 48000, i * 1024
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+        _mux_silence(out, out.add_stream("aac", rate=48000))
     assert rules(path) == {"video-missing"}
 
 
-def _add_cover_art(source: Path | None, target: Path, audio: bool = False) -> None:
-    """``source``'s streams copied (or, with ``audio``, a short silent AAC track) plus a JPEG cover
-    the MP4 muxer stores as ``covr``: FFmpeg shows it as a one-frame video stream marked as an
-    attached picture."""
+def _with_cover_art(target: Path, source: Path | None = None) -> None:
+    """``source``'s streams copied (no source: silent audio) plus a JPEG cover the MP4 muxer stores as
+    ``covr``: FFmpeg shows it as a one-frame video stream marked as an attached picture."""
     import av
 
     with av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        copies = []
-        if source is not None:
-            src = av.open(str(source))
-            copies = [(s, out.add_stream_from_template(s)) for s in src.streams]
-        if audio:
-            sound = out.add_stream("aac", rate=48000)
+        src = av.open(str(source)) if source is not None else None
+        copies = {s.index: out.add_stream_from_template(s) for s in src.streams} if src else {}
+        sound = out.add_stream("aac", rate=48000) if src is None else None
         cover = out.add_stream("mjpeg")
         cover.width, cover.height, cover.pix_fmt = 64, 64, "yuvj420p"
         cover.disposition = av.stream.Disposition.attached_pic
@@ -85,33 +88,25 @@ def _add_cover_art(source: Path | None, target: Path, audio: bool = False) -> No
             plane.update(bytes(plane.buffer_size))
         for packet in [*cover.encode(picture), *cover.encode(None)]:
             out.mux(packet)
-        if audio:
-            for i in range(50):
-                frame = av.AudioFrame(format="fltp", layout="mono", samples=1024)
-                frame.planes[0].update(bytes(frame.planes[0].buffer_size))
-                frame.sample_rate, frame.pts = 48000, i * 1024
-                for packet in sound.encode(frame):
-                    out.mux(packet)
-            for packet in sound.encode(None):
-                out.mux(packet)
-        if source is not None:
-            targets = {s.index: t for s, t in copies}
+        if sound is not None:
+            _mux_silence(out, sound)
+        if src is not None:
             for packet in src.demux():
                 if packet.dts is not None:
-                    packet.stream = targets[packet.stream.index]
+                    packet.stream = copies[packet.stream.index]
                     out.mux(packet)
             src.close()
 
 
 def test_cover_art_is_not_the_video(tmp_path: Path) -> None:
     path = tmp_path / "voice-with-cover.mp4"
-    _add_cover_art(None, path, audio=True)
+    _with_cover_art(path)
     assert rules(path) == {"video-missing"}
 
 
 def test_cover_art_beside_the_video_is_ignored(media: Callable[[str], Path], tmp_path: Path) -> None:
     path = tmp_path / "with-cover.mp4"
-    _add_cover_art(media("landscape"), path)
+    _with_cover_art(path, media("landscape"))
     report = check_file(path)
     assert report.facts is not None and report.facts.video is not None
     assert report.facts.video.codec == "h264" and report.facts.video_stream_count == 1
