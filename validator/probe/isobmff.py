@@ -1,8 +1,9 @@
 """ISO base media (MP4/MOV) layout facts that FFmpeg does not expose: brands, where the ``moov`` sits,
 fragmentation, truncation and the video track's display matrix.
 
-Only box headers and a few small boxes are read; the ``moov`` itself is usually already in the
-reader's cache because FFmpeg just parsed it.
+Only box headers and a few small boxes are read, before FFmpeg opens the file: the walk then tells
+the reader what FFmpeg reads next (the whole ``moov``, fetched at once from a remote file) and how much
+of a fragmented file FFmpeg is shown.
 """
 
 # No `from __future__ import annotations` here: a NamedTuple's string annotations are each compiled
