@@ -122,7 +122,7 @@ class Pair(NamedTuple):
     b: "str"
 seen = len(compiled)
 import cli_check, validator, validator.discover, validator.rules.checks
-from validator.probe import ebml, isobmff, reader
+from validator.probe import ebml, reader
 rest = compiled[seen:]
 constructors = [s for s in rest if s.startswith("def __init__(self, ")]  # records in use, once each
 print(seen, len(set(constructors)) == len(constructors), [s for s in rest if s not in constructors])

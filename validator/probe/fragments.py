@@ -11,7 +11,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from validator.probe.isobmff import Box, children, read_box
+from validator.probe.boxes import Box, boxes_in, iter_boxes, parse_header
+from validator.probe.isobmff import children
 from validator.probe.reader import CachingReader
 
 MAX_FRAGMENTS_WALKED = 8192
@@ -81,74 +82,53 @@ def _last_moofs(reader: CachingReader, first_moof: int) -> list[int] | None:
         if 16 <= mfra_size <= min(reader.size, MAX_MOOF_BYTES):
             start = max(first_moof, _mfra_last_moof(_small(reader, reader.size - mfra_size, mfra_size)))
     found: list[int] = []
-    offset, count = start, 0
-    while offset + 8 <= reader.size and count < MAX_FRAGMENTS_WALKED:
-        head = _small(reader, offset, 16)
-        box = _parse_header(head, offset, reader.size)
-        if box is None:
-            return None
-        count += 1
+    count, end = 0, start
+
+    def read(offset: int, length: int) -> bytes:
+        return _small(reader, offset, length)
+
+    for box in iter_boxes(read, start, reader.size, most=MAX_FRAGMENTS_WALKED):
+        count, end = count + 1, box.end(reader.size)
         if box.type == "moof":
-            found.append(offset)
-        if box.size is None or offset + box.size > reader.size:
-            return None  # a box runs past the end: truncated, let FFmpeg and the walk say so
-        offset += box.size
-    return found if count < MAX_FRAGMENTS_WALKED else None
-
-
-def _parse_header(head: bytes, offset: int, size: int) -> Box | None:
-    if len(head) < 8:
-        return None
-    total, kind = struct.unpack(">I4s", head[:8])
-    header = 8
-    if total == 1:
-        if len(head) < 16:
-            return None
-        total, header = struct.unpack(">Q", head[8:16])[0], 16
-    elif total == 0:
-        total = size - offset
-    return Box(kind.decode("latin-1"), offset, header, total) if total >= header else None
+            found.append(box.start)
+    if end > reader.size:
+        return None  # a box runs past the end: truncated, let FFmpeg and the walk say so
+    if reader.size - end >= 8 or count >= MAX_FRAGMENTS_WALKED:
+        return None  # a header that does not parse, or too many fragments to walk
+    return found
 
 
 def _mfra_last_moof(mfra: bytes) -> int:
     """The largest ``moof`` offset any ``tfra`` entry names (0 when none can be read)."""
-    best, pos = 0, 8
-    while pos + 8 <= len(mfra):
-        size, kind = struct.unpack(">I4s", mfra[pos : pos + 8])
-        if size < 8:
-            break
-        if kind == b"tfra" and pos + 24 <= len(mfra):
-            body = mfra[pos + 8 : pos + size]
-            version = body[0]
-            sizes_field, count = struct.unpack(">II", body[8:16])
-            extra = ((sizes_field >> 4) & 3) + ((sizes_field >> 2) & 3) + (sizes_field & 3) + 3
-            entry = (16 if version == 1 else 8) + extra
-            at = 16
-            for _ in range(min(count, (len(body) - at) // max(entry, 1))):
-                if version == 1:
-                    moof = struct.unpack(">Q", body[at + 8 : at + 16])[0]
-                else:
-                    moof = struct.unpack(">I", body[at + 4 : at + 8])[0]
-                best = max(best, moof)
-                at += entry
-        pos += size
+    best = 0
+    for box in boxes_in(mfra, 8):
+        body = mfra[box.payload : box.end(len(mfra))]
+        if box.type != "tfra" or len(body) < 16:
+            continue
+        version = body[0]
+        sizes_field, count = struct.unpack(">II", body[8:16])
+        extra = ((sizes_field >> 4) & 3) + ((sizes_field >> 2) & 3) + (sizes_field & 3) + 3
+        entry = (16 if version == 1 else 8) + extra
+        at = 16
+        for _ in range(min(count, (len(body) - at) // max(entry, 1))):
+            if version == 1:
+                moof = struct.unpack(">Q", body[at + 8 : at + 16])[0]
+            else:
+                moof = struct.unpack(">I", body[at + 4 : at + 8])[0]
+            best = max(best, moof)
+            at += entry
     return best
 
 
 def _fragments(moof: bytes, defaults: dict[int, int | None]) -> dict[int, tuple[int, int]]:
     """Per track in this ``moof``: (``tfdt`` decode time, that plus the sum of its sample durations)."""
     out: dict[int, tuple[int, int]] = {}
-    pos = 8
-    while pos + 8 <= len(moof):
-        size, kind = struct.unpack(">I4s", moof[pos : pos + 8])
-        if size < 8:
-            break
-        if kind == b"traf":
-            parsed = _traf(moof[pos + 8 : pos + size], defaults)
+    for box in boxes_in(moof, 8):
+        if box.type == "traf":
+            parsed = _traf(moof[box.payload : box.end(len(moof))], defaults)
             if parsed is not None:
                 track_id, base, total = parsed
                 out[track_id] = (base, base + total)
-        pos += size
     return out
 
 
@@ -158,13 +138,9 @@ def _traf(body: bytes, defaults: dict[int, int | None]) -> tuple[int, int, int] 
     default: int | None = None
     base: int | None = None
     total = 0
-    pos = 0
-    while pos + 8 <= len(body):
-        size, kind = struct.unpack(">I4s", body[pos : pos + 8])
-        if size < 8:
-            break
-        box = body[pos + 8 : pos + size]
-        if kind == b"tfhd" and len(box) >= 8:
+    for child in boxes_in(body):
+        box = body[child.payload : child.end(len(body))]
+        if child.type == "tfhd" and len(box) >= 8:
             flags = int.from_bytes(box[1:4], "big")
             track_id = struct.unpack(">I", box[4:8])[0]
             at = 8 + (8 if flags & 0x01 else 0) + (4 if flags & 0x02 else 0)
@@ -172,12 +148,11 @@ def _traf(body: bytes, defaults: dict[int, int | None]) -> tuple[int, int, int] 
                 struct.unpack(">I", box[at : at + 4])[0] if flags & 0x08 and len(box) >= at + 4 else None
             )
             default = default or defaults.get(track_id)
-        elif kind == b"tfdt" and len(box) >= 8:
+        elif child.type == "tfdt" and len(box) >= 8:
             wide = box[0] == 1 and len(box) >= 12
             base = struct.unpack(">Q", box[4:12])[0] if wide else struct.unpack(">I", box[4:8])[0]
-        elif kind == b"trun" and len(box) >= 8:
+        elif child.type == "trun" and len(box) >= 8:
             total += _trun_duration(box, default)
-        pos += size
     if track_id is None or base is None:
         return None
     return track_id, base, total
@@ -199,13 +174,13 @@ def track_durations(reader: CachingReader, moov: Box, first_moof: int) -> dict[i
     known = tracks(reader, moov)
     defaults = {tid: t.default_duration for tid, t in known.items()}
     last = _last_moofs(reader, first_moof)
-    first = read_box(reader, first_moof, reader.size)
+    first = parse_header(reader.read_at(first_moof, 16), first_moof, reader.size, eof=True)
     if not last or first is None or first.size is None or first.size > MAX_MOOF_BYTES:
         return {}
     starts = {tid: base for tid, (base, _) in _fragments(reader.read_at(first_moof, first.size), {}).items()}
     ends: dict[int, int] = {}
     for offset in last:
-        head = _parse_header(_small(reader, offset, 16), offset, reader.size)
+        head = parse_header(_small(reader, offset, 16), offset, reader.size)
         if head is None or head.size is None or head.size > MAX_MOOF_BYTES:
             return {}
         for tid, (_, end) in _fragments(_small(reader, offset, head.size), defaults).items():

@@ -6,16 +6,18 @@ the reader what FFmpeg reads next (the whole ``moov``, fetched at once from a re
 of a fragmented file FFmpeg is shown.
 """
 
-# No `from __future__ import annotations` here: a NamedTuple's string annotations are each compiled
-# at import (~0.1 ms a field in a fresh process), and this module is on every check's start-up path.
+from __future__ import annotations
 
 import math
 import struct
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from validator.facts import MoovPosition
+from validator.probe.boxes import Box, iter_boxes
 from validator.probe.reader import CachingReader
 from validator.probe.sniff import has_ftyp
+
+__all__ = ["Box", "IsoLayout", "children", "container_name", "sniff_ftyp", "walk"]
 
 MAX_TOP_LEVEL_BOXES = 4096
 MAX_CHILD_BOXES = 1024
@@ -49,25 +51,17 @@ MP4_BRANDS = frozenset(
 """Major brands that make a file an MP4 for ICE's purposes."""
 
 
-class Box(NamedTuple):
-    type: str
-    start: int
-    header: int
-    size: int | None  # None: extends to the end of the file
-
-    @property
-    def payload(self) -> int:
-        return self.start + self.header
-
-
-class IsoLayout(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class IsoLayout:
     """What the top-level box walk found."""
 
     major_brand: str | None
     compatible_brands: tuple[str, ...]
     moov_position: MoovPosition | None
+    """Whether the ``moov`` comes before or after the media; ``None`` without both."""
     fragmented: bool
     truncated: bool
+    """A box runs past the end of the file, or a header is cut short."""
     rotation: int | None
     """Clockwise display rotation of the first video track, from its ``tkhd`` matrix."""
     moov: Box | None = None
@@ -78,41 +72,14 @@ class IsoLayout(NamedTuple):
     """Where the first fragment's ``mdat`` ends: all FFmpeg needs to read the streams' first packets."""
 
 
-def read_box(reader: CachingReader, offset: int, limit: int) -> Box | None:
-    head = reader.read_at(offset, 16)
-    if len(head) < 8:
-        return None
-    size, raw_type = struct.unpack(">I4s", head[:8])
-    box_type = raw_type.decode("latin-1")
-    header = 8
-    total: int | None
-    if size == 1:
-        if len(head) < 16:
-            return None
-        total = struct.unpack(">Q", head[8:16])[0]
-        header = 16
-    elif size == 0:
-        total = None
-        if limit < reader.size:
-            total = limit - offset
-    else:
-        total = size
-    if total is not None and total < header:
-        return None
-    return Box(box_type, offset, header, total)
-
-
 def children(reader: CachingReader, box: Box) -> list[Box]:
-    end = box.start + (box.size if box.size is not None else reader.size - box.start)
-    end = min(end, reader.size)
+    """The boxes inside ``box`` (up to one without a size), at most :data:`MAX_CHILD_BOXES`."""
+    end = min(box.end(reader.size), reader.size)
     out: list[Box] = []
-    offset = box.payload
-    while offset + 8 <= end and len(out) < MAX_CHILD_BOXES:
-        child = read_box(reader, offset, end)
-        if child is None or child.size is None:
+    for child in iter_boxes(reader.read_at, box.payload, end, eof=end >= reader.size, most=MAX_CHILD_BOXES):
+        if child.size is None:
             break
         out.append(child)
-        offset += child.size
     return out
 
 
@@ -149,58 +116,51 @@ def container_name(major: str | None, compatible: tuple[str, ...]) -> str | None
 def walk(reader: CachingReader) -> IsoLayout:
     """Walk the top-level boxes, stopping early once the answers are known."""
     size = reader.size
-    offset = 0
-    major: str | None = None
-    compat: tuple[str, ...] = ()
+    brands: tuple[str, tuple[str, ...]] | None = None
     moov: Box | None = None
-    media_seen_before_moov = False
-    media_seen = False
-    fragmented = False
-    truncated = False
+    media_seen_before_moov = media_seen = fragmented = truncated = False
     first_moof: int | None = None
     first_fragment_end: int | None = None
-    count = 0
-    while offset + 8 <= size and count < MAX_TOP_LEVEL_BOXES:
-        box = read_box(reader, offset, size)
+    count = last_end = 0
+    for box in iter_boxes(reader.read_at, 0, size, eof=True, most=MAX_TOP_LEVEL_BOXES):
         count += 1
-        if box is None:
-            truncated = True
+        end = box.end(size)
+        if first_moof is not None:  # the box after the first fragment's moof
+            if box.type == "mdat" and box.size is not None:
+                first_fragment_end = min(size, end)
             break
-        end = offset + box.size if box.size is not None else size
-        if end > size:
-            truncated = True
-        if box.type == "ftyp" and major is None:
-            brands = sniff_ftyp(reader.read_at(offset, min(box.size or 64, 256)))
-            if brands:
-                major, compat = brands
+        last_end = end
+        truncated = truncated or end > size
+        if box.type == "ftyp" and brands is None:
+            brands = sniff_ftyp(reader.read_at(box.start, min(box.size or 64, 256)))
         elif box.type == "moov" and moov is None:
             moov = box
         elif box.type in ("mdat", "moof"):
             media_seen = True
-            if moov is None:
-                media_seen_before_moov = True
+            media_seen_before_moov = media_seen_before_moov or moov is None
             if box.type == "moof":
                 fragmented = True
                 if moov is not None:
-                    first_moof = offset
-                    following = read_box(reader, end, size) if end + 8 <= size else None
-                    if following is not None and following.type == "mdat" and following.size is not None:
-                        first_fragment_end = min(size, end + following.size)
-                    break  # hundreds of fragments may follow: fragments.py reads only the last
-        if box.size is None or truncated:
-            break
-        offset = end
-    if 0 < offset < size and offset + 8 > size and not truncated and count < MAX_TOP_LEVEL_BOXES:
-        truncated = True  # a few stray bytes: a box header cut short
+                    first_moof = box.start  # hundreds of fragments may follow: fragments.py reads the last
+    if first_moof is None and count < MAX_TOP_LEVEL_BOXES and last_end < size and (last_end or size >= 8):
+        truncated = True  # the walk stopped short: a header cut short or unreadable, or stray bytes
     position: MoovPosition | None = None
     if moov is not None and media_seen:
         position = MoovPosition.END if media_seen_before_moov else MoovPosition.START
     in_moov = children(reader, moov) if moov is not None else []
-    rotation = _video_rotation(reader, in_moov) if moov is not None else None
     if moov is not None and not fragmented:
         fragmented = any(c.type == "mvex" for c in in_moov)
+    major, compat = brands if brands is not None else (None, ())
     return IsoLayout(
-        major, compat, position, fragmented, truncated, rotation, moov, first_moof, first_fragment_end
+        major_brand=major,
+        compatible_brands=compat,
+        moov_position=position,
+        fragmented=fragmented,
+        truncated=truncated,
+        rotation=_video_rotation(reader, in_moov) if moov is not None else None,
+        moov=moov,
+        first_moof=first_moof,
+        first_fragment_end=first_fragment_end,
     )
 
 
