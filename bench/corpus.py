@@ -11,9 +11,13 @@ import shutil
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, BinaryIO
 
 from samples.generate import VideoSpec, generate
+from validator.probe.boxes import iter_boxes
+
+if TYPE_CHECKING:
+    from av.stream import Stream
 
 CORPUS_VERSION = "1"
 VIDEO_BITRATE = 7_000_000  # bits per second of H.264 in the big files
@@ -41,7 +45,7 @@ def _padded_remux(source: Path, target: Path, fmt: str, options: dict[str, str],
 
     per_frame = VIDEO_BITRATE // 8 // fps
     with av.open(str(source)) as inp, av.open(str(target), "w", format=fmt, options=options) as out:
-        mapping: dict[int, Any] = {}
+        mapping: dict[int, Stream] = {}
         for stream in inp.streams:
             if stream.type in ("video", "audio"):
                 mapping[stream.index] = out.add_stream_from_template(stream)
@@ -64,7 +68,7 @@ def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, l
     folder.mkdir(parents=True, exist_ok=True)
     minutes = 1.0 if quick else 15.0
     seconds, fps = minutes * 60, 30
-    big = dict(
+    big = VideoSpec(
         container="mp4",
         codec="h264",
         width=1920,
@@ -79,7 +83,7 @@ def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, l
 
     base = made("base.mp4")
     if not base.exists():
-        generate(VideoSpec(**big), base)  # type: ignore[arg-type]
+        generate(big, base)
     singles: list[Item] = []
     for name, kind, fmt, options in (
         ("h264-faststart.mp4", "mp4-faststart", "mp4", {"movflags": "+faststart"}),
@@ -159,24 +163,21 @@ def header_size(item: Item) -> int:
         return _mkv_header(f)
 
 
-def _mp4_header(f: Any, size: int) -> int:
-    pos, total = 0, 0
-    while pos + 8 <= size:
-        f.seek(pos)
-        box_size, kind = struct.unpack(">I4s", f.read(8))
-        if box_size == 1:
-            box_size = struct.unpack(">Q", f.read(8))[0]
-        elif box_size == 0:
-            box_size = size - pos
-        if kind != b"mdat":
-            total += box_size
-        if kind in (b"moof",):
+def _mp4_header(f: BinaryIO, size: int) -> int:
+    def read(offset: int, length: int) -> bytes:
+        f.seek(offset)
+        return f.read(length)
+
+    total = 0
+    for box in iter_boxes(read, 0, size):
+        if box.type != "mdat":
+            total += box.end(size) - box.start
+        if box.type == "moof":
             break  # fragmented: the moov and the first fragment's index
-        pos += box_size
     return total
 
 
-def _mkv_header(f: Any) -> int:
+def _mkv_header(f: BinaryIO) -> int:
     data = f.read(4 * 1024 * 1024)
     cluster = data.find(b"\x1f\x43\xb6\x75")
     return cluster + 64 if cluster >= 0 else len(data)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import random
 import struct
 from collections.abc import Callable
+from itertools import takewhile
 
+from validator.probe.boxes import Box, boxes_in
 from validator.probe.ebml import read_vint
 
 Mutation = Callable[[bytes, random.Random], bytes]
@@ -31,33 +33,26 @@ _EBML_TARGETS = {
 }
 
 
-def _boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int, bytes]]:
-    """(offset, size, type) of the boxes between ``start`` and ``end``, stopping at nonsense."""
+def _boxes(data: bytes, start: int = 0, end: int | None = None) -> list[Box]:
+    """The boxes between ``start`` and ``end`` (at most 256), stopping at nonsense."""
     end = len(data) if end is None else end
-    out: list[tuple[int, int, bytes]] = []
-    pos = start
-    while pos + 8 <= end and len(out) < 256:
-        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        if size == 1 and pos + 16 <= end:
-            size = struct.unpack(">Q", data[pos + 8 : pos + 16])[0]
-        elif size == 0:
-            size = end - pos
-        if size < 8 or pos + size > end:
-            break
-        out.append((pos, size, kind))
-        pos += size
-    return out
+    return list(takewhile(lambda box: box.end(end) <= end, boxes_in(data, start, end, most=256)))
 
 
-def _all_boxes(data: bytes) -> list[tuple[int, int, bytes]]:
+def _span(box: Box, data: bytes) -> tuple[int, int]:
+    """(offset, size) of a box, header included."""
+    return box.start, box.end(len(data)) - box.start
+
+
+def _all_boxes(data: bytes) -> list[Box]:
     """Top-level boxes plus the children of the containers worth descending into."""
     found = _boxes(data)
-    for offset, size, kind in list(found):
-        if kind in (b"moov", b"trak", b"mdia", b"minf", b"stbl", b"moof", b"traf", b"mvex"):
-            found.extend(_boxes(data, offset + 8, offset + size))
-    for offset, size, kind in list(found):
-        if kind in (b"trak", b"mdia", b"minf", b"stbl"):
-            found.extend(_boxes(data, offset + 8, offset + size))
+    for box in list(found):
+        if box.type in ("moov", "trak", "mdia", "minf", "stbl", "moof", "traf", "mvex"):
+            found.extend(_boxes(data, box.payload, box.end(len(data))))
+    for box in list(found):
+        if box.type in ("trak", "mdia", "minf", "stbl"):
+            found.extend(_boxes(data, box.payload, box.end(len(data))))
     return found
 
 
@@ -119,7 +114,7 @@ def box_absurd_size(data: bytes, rng: random.Random) -> bytes:
     boxes = _all_boxes(data)
     if not boxes:
         return bit_flips(data, rng)
-    offset, _, _ = rng.choice(boxes)
+    offset = rng.choice(boxes).start
     out = bytearray(data)
     choice = rng.randrange(4)
     if choice == 0:  # a 64-bit size of 2**63
@@ -138,7 +133,7 @@ def box_splice(data: bytes, rng: random.Random) -> bytes:
     boxes = _all_boxes(data)
     if len(boxes) < 2:
         return insert_junk(data, rng)
-    (a_off, a_size, _), (b_off, b_size, _) = sorted(rng.sample(boxes, 2))
+    (a_off, a_size), (b_off, b_size) = sorted(_span(box, data) for box in rng.sample(boxes, 2))
     a, b = data[a_off : a_off + a_size], data[b_off : b_off + b_size]
     op = rng.randrange(3)
     if op == 0:  # duplicate a box in front of another
@@ -153,15 +148,15 @@ def box_splice(data: bytes, rng: random.Random) -> bytes:
 def box_absurd_values(data: bytes, rng: random.Random) -> bytes:
     """Frame sizes of 65535 (the most a sample entry holds), durations of years, zero timescales."""
     out = bytearray(data)
-    for offset, size, kind in _all_boxes(data):
-        body = offset + 8
-        if kind in (b"mvhd", b"mdhd") and size >= 32 and data[body] == 0:
+    for box in _all_boxes(data):
+        (_, size), body, kind = _span(box, data), box.payload, box.type
+        if kind in ("mvhd", "mdhd") and size >= 32 and data[body] == 0:
             if rng.random() < 0.5:
                 out[body + 12 : body + 16] = struct.pack(">I", rng.choice([0, 1]))  # timescale
             out[body + 16 : body + 20] = struct.pack(">I", 0xFFFFFFF0)  # duration: years, or 136 y at 1 Hz
-        elif kind == b"tkhd" and size >= 92 and data[body] == 0:
+        elif kind == "tkhd" and size >= 92 and data[body] == 0:
             out[body + 76 : body + 84] = struct.pack(">II", 100000 << 16 & 0xFFFFFFFF, 0xFFFF0000)
-        elif kind == b"stsd" and size >= 52:
+        elif kind == "stsd" and size >= 52:
             entry = body + 8
             out[entry + 32 : entry + 36] = struct.pack(">HH", 0xFFFF, 0xFFFF)  # width, height
     return bytes(out)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from samples.generate import VideoSpec, generate
 
-_SMALL = {"width": 96, "height": 64, "duration": 2.0, "fps": 10, "gop_seconds": 1.0}
+_SMALL = VideoSpec("mp4", "h264", width=96, height=64, duration=2.0, fps=10, gop_seconds=1.0)
 
 SEEDS: dict[str, VideoSpec] = {
-    "mp4-faststart.mp4": VideoSpec(container="mp4", codec="h264", audio_duration=2.0, **_SMALL),
-    "mp4-moov-end.mp4": VideoSpec(container="mp4", codec="h264", faststart=False, **_SMALL),
-    "mp4-fragmented.mp4": VideoSpec(container="mp4", codec="h264", fragmented=True, **_SMALL),
-    "mp4-rotated.mp4": VideoSpec(container="mp4", codec="h264", rotation=90, **_SMALL),
-    "mov-h264.mov": VideoSpec(container="mov", codec="h264", audio_duration=2.0, **_SMALL),
-    "mov-prores-alpha.mov": VideoSpec(container="mov", codec="prores", alpha=True, **_SMALL),
-    "mov-png-alpha.mov": VideoSpec(container="mov", codec="png", alpha=True, **_SMALL),
-    "mov-qtrle-alpha.mov": VideoSpec(container="mov", codec="qtrle", alpha=True, **_SMALL),
-    "webm-vp9-alpha.webm": VideoSpec(container="webm", codec="vp9", alpha=True, audio_duration=2.0, **_SMALL),
-    "webm-vp8-alpha.webm": VideoSpec(container="webm", codec="vp8", alpha=True, **_SMALL),
-    "webm-live.webm": VideoSpec(container="webm", codec="vp9", alpha=True, live=True, **_SMALL),
-    "mkv-ffv1-alpha.mkv": VideoSpec(container="mkv", codec="ffv1", alpha=True, **_SMALL),
+    "mp4-faststart.mp4": replace(_SMALL, audio_duration=2.0),
+    "mp4-moov-end.mp4": replace(_SMALL, faststart=False),
+    "mp4-fragmented.mp4": replace(_SMALL, fragmented=True),
+    "mp4-rotated.mp4": replace(_SMALL, rotation=90),
+    "mov-h264.mov": replace(_SMALL, container="mov", audio_duration=2.0),
+    "mov-prores-alpha.mov": replace(_SMALL, container="mov", codec="prores", alpha=True),
+    "mov-png-alpha.mov": replace(_SMALL, container="mov", codec="png", alpha=True),
+    "mov-qtrle-alpha.mov": replace(_SMALL, container="mov", codec="qtrle", alpha=True),
+    "webm-vp9-alpha.webm": replace(_SMALL, container="webm", codec="vp9", alpha=True, audio_duration=2.0),
+    "webm-vp8-alpha.webm": replace(_SMALL, container="webm", codec="vp8", alpha=True),
+    "webm-live.webm": replace(_SMALL, container="webm", codec="vp9", alpha=True, live=True),
+    "mkv-ffv1-alpha.mkv": replace(_SMALL, container="mkv", codec="ffv1", alpha=True),
 }
 
 
