@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from tests.sandbox.conftest import REGION
+from tests.helpers import REGION
 from validator.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

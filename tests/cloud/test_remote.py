@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cloud.conftest import build_services, fast_options
-from tests.sandbox.conftest import ice_client, oss_bucket, register_video
+from tests.helpers import build_services, fast_options, ice_client, oss_bucket, register_video
 from validator.cloud.errors import RemoteReadError
 from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update

@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.cloud.conftest import Recorder, build_services, fast_options
-from tests.sandbox.conftest import ice_client, job_of, oss_bucket, register_video
+from tests.helpers import (
+    Recorder,
+    build_services,
+    fast_options,
+    ice_client,
+    job_of,
+    oss_bucket,
+    register_video,
+)
 from validator.cloud.errors import CloudError
 from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update

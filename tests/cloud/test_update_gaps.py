@@ -14,8 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.cloud.conftest import build_services, fast_options
-from tests.sandbox.conftest import ice_client, job_of, oss_bucket, register_video
+from tests.helpers import (
+    build_services,
+    create_job,
+    fast_options,
+    ice_client,
+    job_of,
+    oss_bucket,
+    register_video,
+)
 from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update
 from validator.cloud.params import UpdateParams
@@ -41,14 +48,7 @@ def png(path: Path, width: int, height: int) -> Path:
 
 
 def _job(sb: Sandbox, **fields: object) -> str:
-    from alibabacloud_ice20201109 import models
-
-    job_id: str = (
-        ice_client(sb)
-        .create_avatar_training_job(models.CreateAvatarTrainingJobRequest(avatar_name="g", **fields))
-        .body.data.job_id
-    )
-    return job_id
+    return create_job(sb, avatar_name="g", **fields)
 
 
 def test_square_portrait_is_uploaded_registered_as_an_image_and_sent(
@@ -84,7 +84,7 @@ def test_non_square_portrait_is_refused_before_any_upload(tmp_path: Path) -> Non
 def test_sandbox_refuses_a_non_image_registered_as_image(sandbox: Sandbox, cache_dir: Path) -> None:
     from alibabacloud_ice20201109 import models
 
-    from tests.sandbox.conftest import media_status, wait_until
+    from tests.helpers import media_status, wait_until
 
     ice = ice_client(sandbox)
     oss_bucket(sandbox).put_object("faces/not.png", b"GIF89a not a png")
@@ -164,7 +164,7 @@ def test_service_reading_the_file_differently_stops_the_update(
 
 def test_no_confirmation_possible_without_a_terminal(sandbox: Sandbox, tmp_path: Path) -> None:
     """stdin is not a terminal and --yes was not given: the requests are listed, none is sent, exit 1."""
-    from tests.reliability.conftest import run_cli, sandbox_env
+    from tests.helpers import run_cli, sandbox_env
 
     job_id = _job(sandbox)
     done = run_cli(["update", "--job-id", job_id, "--name", "nope"], sandbox_env(sandbox, tmp_path))

@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.cloud.conftest import FAST_RETRY, SMALL_PARTS, build_services, fast_options
-from tests.reliability.conftest import BUCKET, create_job, run_cli, sandbox_env
+from tests.helpers import (
+    FAST_RETRY,
+    SMALL_PARTS,
+    build_services,
+    create_job,
+    fast_options,
+    run_cli,
+    sandbox_env,
+)
+from tests.helpers import RELIABILITY_BUCKET as BUCKET
 from validator.cloud.embedded import SANDBOX_BUCKET
 from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import BUCKET, ROOT, command, create_job, run_cli, sandbox_env
+from tests.helpers import RELIABILITY_BUCKET as BUCKET
+from tests.helpers import ROOT, command, create_job, run_cli, sandbox_env
 from validator.crc64 import crc64_of_file
 from validator.sandbox import Logged, Sandbox
 

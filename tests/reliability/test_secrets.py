@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import ROOT, command, create_job, run_cli, sandbox_env
+from tests.helpers import ROOT, command, create_job, run_cli, sandbox_env
 from validator.sandbox import Sandbox, SandboxConfig, StsCredential
 
 KEY_ID = "LTAI5tCANARYKEYID0000000"
@@ -96,7 +96,7 @@ def test_no_command_shows_a_credential(
 
 
 def test_sandbox_command_shows_its_own_keys_only(tmp_path: Path) -> None:
-    from tests.reliability.conftest import cli_env
+    from tests.helpers import cli_env
 
     environment = cli_env(
         tmp_path,
@@ -124,7 +124,7 @@ def test_sandbox_command_shows_its_own_keys_only(tmp_path: Path) -> None:
 
 
 def test_objects_holding_credentials_never_show_them(canary_sandbox: Sandbox, tmp_path: Path) -> None:
-    from tests.cloud.conftest import settings_for
+    from tests.helpers import settings_for
     from validator.cloud.connect import connect
     from validator.cloud.credentials import Credentials, static
     from validator.cloud.errors import CloudError

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import create_job, run_cli, sandbox_env
-from tests.sandbox.conftest import ice_client, oss_bucket, register_video
+from tests.helpers import create_job, ice_client, oss_bucket, register_video, run_cli, sandbox_env
 from validator.sandbox import Logged, Sandbox
 
 Done = subprocess.CompletedProcess[str]

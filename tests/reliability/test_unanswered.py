@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.reliability.conftest import REGION, SilentServer, cli_env, run_cli
+from tests.helpers import REGION, SilentServer, cli_env, run_cli
 from validator.sandbox import Sandbox
 
 TIMEOUT = 1.0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import cli_env, run_cli
+from tests.helpers import cli_env, run_cli
 from validator.cloud.errors import RemoteReadError
 from validator.cloud.params import UpdateParams, check_params, oss_location
 from validator.cloud.remote import HttpRangeSource

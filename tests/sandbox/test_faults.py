@@ -16,7 +16,7 @@ from alibabacloud_tea_openapi.exceptions import (
     ThrottlingException,
 )
 
-from tests.sandbox.conftest import ice_client, oss_bucket
+from tests.helpers import ice_client, oss_bucket
 from validator.sandbox import FaultConfig, Sandbox, SandboxConfig, Service
 
 

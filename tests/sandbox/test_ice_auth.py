@@ -9,7 +9,7 @@ from alibabacloud_ice20201109 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.models import GlobalParameters
 
-from tests.sandbox.conftest import ice_client
+from tests.helpers import ice_client
 from validator.sandbox import Sandbox
 
 ERROR_FIELDS = {"RequestId", "HostId", "Code", "Message", "Recommend"}

@@ -9,7 +9,8 @@ import pytest
 from alibabacloud_ice20201109 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from tests.sandbox.conftest import BUCKET, job_of, register_video, wait_until
+from tests.helpers import TEST_BUCKET as BUCKET
+from tests.helpers import job_of, register_video, wait_until
 
 THUMB = f"https://{BUCKET}.oss-cn-shanghai.aliyuncs.com/thumbs/a.png"
 

@@ -10,7 +10,8 @@ import pytest
 from alibabacloud_ice20201109 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from tests.sandbox.conftest import BUCKET, media_status, register_video, wait_until
+from tests.helpers import TEST_BUCKET as BUCKET
+from tests.helpers import media_status, register_video, wait_until
 from validator.sandbox import Sandbox
 
 

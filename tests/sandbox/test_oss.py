@@ -9,7 +9,8 @@ from typing import Any
 import oss2
 import pytest
 
-from tests.sandbox.conftest import BUCKET, oss_bucket
+from tests.helpers import TEST_BUCKET as BUCKET
+from tests.helpers import oss_bucket
 from validator.sandbox import Sandbox
 
 KEY = "folder/with space/clip.mp4"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from alibabacloud_ice20201109 import models
 
-from tests.sandbox.conftest import FAST, job_of, oss_bucket, register_video, wait_until
-from tests.sandbox.conftest import ice_client as make_ice
+from tests.helpers import FAST, job_of, oss_bucket, register_video, wait_until
+from tests.helpers import ice_client as make_ice
 from validator.sandbox import ProbeOutcome, Sandbox, SandboxConfig, SandboxError
 
 
