@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -62,79 +62,33 @@ def _padded_remux(source: Path, target: Path, fmt: str, options: dict[str, str],
             out.mux(copy)
 
 
-def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, list[Item]]:
-    """Make (or reuse) the corpus in ``folder``: ``single`` files and the ``batch`` of small long files."""
-    folder = folder / (f"v{CORPUS_VERSION}-quick" if quick else f"v{CORPUS_VERSION}")
-    folder.mkdir(parents=True, exist_ok=True)
-    minutes = 1.0 if quick else 15.0
-    seconds, fps = minutes * 60, 30
-    big = VideoSpec(
-        container="mp4",
-        codec="h264",
-        width=1920,
-        height=1080,
-        duration=seconds,
-        fps=fps,
-        audio_duration=seconds,
+FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
+
+_REMUXES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("h264-faststart.mp4", "mp4-faststart", "mp4", {"movflags": "+faststart"}),
+    ("h264-moov-end.mp4", "mp4-moov-end", "mp4", {}),
+    ("h264-fragmented.mp4", "mp4-fragmented", "mp4", {"movflags": FRAGMENTED}),
+    ("h264.mkv", "mkv", "matroska", {}),
+)
+"""(file, kind, muxer, muxer options) of the big H.264 files, each a padded remux of one base file."""
+
+
+def _generated(seconds: float, fps: int) -> tuple[tuple[str, str, VideoSpec], ...]:
+    """(file, kind, spec) of the big files the generator writes directly."""
+    alpha = VideoSpec(
+        container="webm", codec="vp9", alpha=True, duration=seconds, fps=fps, audio_duration=seconds
+    )
+    return (
+        ("vp9-alpha.webm", "webm-alpha", alpha),
+        ("vp9-alpha-live.webm", "webm-live", replace(alpha, live=True)),
+        ("prores4444-alpha.mov", "prores", replace(alpha, container="mov", codec="prores")),
     )
 
-    def made(name: str) -> Path:
-        return folder / name
 
-    base = made("base.mp4")
-    if not base.exists():
-        generate(big, base)
-    singles: list[Item] = []
-    for name, kind, fmt, options in (
-        ("h264-faststart.mp4", "mp4-faststart", "mp4", {"movflags": "+faststart"}),
-        ("h264-moov-end.mp4", "mp4-moov-end", "mp4", {}),
-        (
-            "h264-fragmented.mp4",
-            "mp4-fragmented",
-            "mp4",
-            {"movflags": "frag_keyframe+empty_moov+default_base_moof"},
-        ),
-        ("h264.mkv", "mkv", "matroska", {}),
-    ):
-        path = made(name)
-        if not path.exists():
-            _padded_remux(base, path, fmt, options, fps)
-        singles.append(Item(name, path, kind))
-    for name, kind, spec in (
-        (
-            "vp9-alpha.webm",
-            "webm-alpha",
-            VideoSpec(
-                container="webm", codec="vp9", alpha=True, duration=seconds, fps=fps, audio_duration=seconds
-            ),
-        ),
-        (
-            "vp9-alpha-live.webm",
-            "webm-live",
-            VideoSpec(
-                container="webm",
-                codec="vp9",
-                alpha=True,
-                live=True,
-                duration=seconds,
-                fps=fps,
-                audio_duration=seconds,
-            ),
-        ),
-        (
-            "prores4444-alpha.mov",
-            "prores",
-            VideoSpec(
-                container="mov", codec="prores", alpha=True, duration=seconds, fps=fps, audio_duration=seconds
-            ),
-        ),
-    ):
-        path = made(name)
-        if not path.exists():
-            generate(spec, path)
-        singles.append(Item(name, path, kind))
-    batch_dir = made("batch")
-    one = made("batch-one.mp4")
+def _batch(folder: Path, count: int) -> list[Item]:
+    """``count`` copies of one realistic 5.5-minute take."""
+    batch_dir = folder / "batch"
+    one = folder / "batch-one.mp4"
     if not one.exists():
         generate(
             VideoSpec(
@@ -143,13 +97,38 @@ def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, l
             one,
         )
     batch_dir.mkdir(exist_ok=True)
-    count = 10 if quick else batch
     for i in range(count):
         path = batch_dir / f"take-{i:03d}.mp4"
         if not path.exists():
             shutil.copyfile(one, path)
-    files = [Item(p.name, p, "batch") for p in sorted(batch_dir.glob("*.mp4"))[:count]]
-    return {"single": singles, "batch": files}
+    return [Item(p.name, p, "batch") for p in sorted(batch_dir.glob("*.mp4"))[:count]]
+
+
+def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, list[Item]]:
+    """Make (or reuse) the corpus in ``folder``: ``single`` files and the ``batch`` of small long files."""
+    folder = folder / (f"v{CORPUS_VERSION}-quick" if quick else f"v{CORPUS_VERSION}")
+    folder.mkdir(parents=True, exist_ok=True)
+    minutes = 1.0 if quick else 15.0
+    seconds, fps = minutes * 60, 30
+    base = folder / "base.mp4"
+    if not base.exists():
+        big = VideoSpec(
+            container="mp4", codec="h264", width=1920, height=1080, duration=seconds, fps=fps,
+            audio_duration=seconds,
+        )
+        generate(big, base)
+    singles: list[Item] = []
+    for name, kind, fmt, options in _REMUXES:
+        path = folder / name
+        if not path.exists():
+            _padded_remux(base, path, fmt, options, fps)
+        singles.append(Item(name, path, kind))
+    for name, kind, spec in _generated(seconds, fps):
+        path = folder / name
+        if not path.exists():
+            generate(spec, path)
+        singles.append(Item(name, path, kind))
+    return {"single": singles, "batch": _batch(folder, 10 if quick else batch)}
 
 
 def header_size(item: Item) -> int:
