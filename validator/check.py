@@ -47,7 +47,7 @@ def check_file(
         reason = f"{UNEXPECTED} ({type(exc).__name__}: {exc})"
         return FileReport(name, None, checks.unreadable(name, reason, profile=profile), transparent)
     findings = checks.evaluate(facts, profile, transparent)
-    return FileReport(name, facts, findings, transparent, checks.conform_command(facts, profile))
+    return FileReport(name, facts, findings, transparent, checks.conform_command(facts, profile, findings))
 
 
 def check_files(
