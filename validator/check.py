@@ -80,7 +80,8 @@ def check_files(
     if workers == 1:
         reports = [one(p) for p in paths]
     else:
-        from concurrent.futures import ThreadPoolExecutor  # with logging and threading: not for one file
+        # concurrent.futures took 14 ms to import (fastest of 15 processes, shared machine): not for one file
+        from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             reports = list(pool.map(one, paths))

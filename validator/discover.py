@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,6 @@ def expand(args: list[str]) -> Inputs:
             for p in found:
                 add(p)
         elif not os.path.lexists(arg) and _GLOB_CHARS & set(arg):
-            import glob  # with fnmatch and re: only for a pattern
-
             matches = sorted(m for m in glob.glob(arg, recursive=True) if os.path.isfile(m))
             if not matches:
                 raise UsageError(f"no files match {arg}")

@@ -21,7 +21,9 @@ from validator.rules.catalog import RULES
 
 
 def _toml() -> ModuleType:
-    """The TOML parser, imported when a file is actually read (it costs a few ms of every start-up)."""
+    """The TOML parser, imported only when a file is actually read: ``tomllib`` took 7.8 ms to import
+    (fastest of 15 fresh processes on the shared 2-core machine), which a run in a project without
+    configuration does not pay."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10

@@ -66,7 +66,5 @@ def variable_rate(facts: MediaFacts, profile: Profile) -> bool:
     video = facts.video
     if video is None or not video.frame_rate or not video.nominal_rate:
         return False
-    rate, nominal = video.frame_rate, video.nominal_rate
-    # |rate - nominal| / nominal in integers: the same float as with Fractions, without their cost
-    gap = abs(rate.numerator * nominal.denominator - nominal.numerator * rate.denominator)
-    return gap / (nominal.numerator * rate.denominator) > profile.variable_rate_tolerance
+    gap = abs(video.frame_rate - video.nominal_rate) / video.nominal_rate
+    return float(gap) > profile.variable_rate_tolerance
