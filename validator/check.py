@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from validator.errors import ProbeError
 from validator.findings import BatchReport, FileReport
+from validator.probe import probe
 from validator.probe.reader import Limits
 from validator.profile import Profile, default_profile
 from validator.rules import checks
@@ -29,8 +30,6 @@ def check_file(
 
     ``transparent`` is the declared flag (``None`` for auto: send what the evidence says).
     """
-    from validator.probe import probe
-
     profile = profile or default_profile()
     name = os.fspath(path)
     deep_frames = profile.deep_frames if deep else 0
