@@ -25,6 +25,7 @@ class IsoWalk:
     say by track id."""
 
     layout: IsoLayout
+    """What the top-level box walk found."""
     durations: dict[int, float] = field(default_factory=dict)
     """Seconds each track lasts, from its first fragment to its last."""
     rates: dict[int, Fraction] = field(default_factory=dict)
@@ -68,10 +69,15 @@ class Identity:
     """What the container walk (not FFmpeg) says about the file as a whole."""
 
     container: str
+    """Container by content (``mp4``, ``mov``, ``webm``...), else FFmpeg's demuxer name."""
     brand: str | None = None
+    """MP4 major brand or EBML DocType."""
     moov: MoovPosition | None = None
+    """MP4/MOV only: index before or after the media data."""
     fragmented: bool | None = None
+    """MP4/MOV only: whether there are ``moof`` boxes."""
     truncated: bool = False
+    """Whether the structure claims more bytes than the file holds."""
     rotation: int | None = None
     """The video track's rotation from the MP4 ``tkhd`` matrix; ``None``: ask FFmpeg's side data."""
 
