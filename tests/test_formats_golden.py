@@ -19,6 +19,7 @@ from validator.facts import (
     DurationSource,
     MediaFacts,
     MoovPosition,
+    RateSource,
     VideoStreamFacts,
 )
 from validator.findings import BatchReport, FileReport
@@ -54,6 +55,7 @@ def facts(
         seconds,
         DurationSource.STREAM,
         int(seconds * 25),
+        RateSource.FFMPEG,
     )
     pieces = (
         AlphaPiece(

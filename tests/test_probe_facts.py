@@ -122,3 +122,78 @@ def test_fragmented_mp4_is_not_read_fragment_by_fragment(media: Callable[[str], 
     assert facts.bytes_read <= 256 * 1024, "every moof was visited"
     deep = probe(path, deep_frames=2)  # decoding seeks anywhere: the whole file stays visible
     assert deep.video is not None and deep.video.duration == pytest.approx(330.0, abs=0.001)
+
+
+def _fragmented_25fps(path: Path, seconds: int = 2) -> Path:
+    """A fragmented MP4 at exactly 25 fps with audio, whose frames are large (noise) so that the first
+    64 KiB FFmpeg is shown hold only a few packets: its rate estimates then stray from 25."""
+    import os
+
+    import av
+
+    fps, rate = 25, 48000
+    with av.open(str(path), "w", format="mp4", options={"movflags": "frag_keyframe+empty_moov"}) as out:
+        video = out.add_stream("libx264", rate=fps, options={"preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = 320, 180, "yuv420p"
+        audio = out.add_stream("aac", rate=rate)
+        audio.layout = "mono"
+        noise = [os.urandom(320 * 180) for _ in range(4)]
+        samples = 0
+        for i in range(fps * seconds):
+            frame = av.VideoFrame(320, 180, "yuv420p")
+            luma = frame.planes[0]
+            luma.update(noise[i % 4][: luma.buffer_size].ljust(luma.buffer_size, b"\x80"))
+            frame.pts, frame.time_base = i, Fraction(1, fps)
+            out.mux(video.encode(frame))
+            while samples < (i + 1) * rate // fps:
+                sound = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+                sound.planes[0].update(bytes(sound.planes[0].buffer_size))
+                sound.sample_rate, sound.pts, sound.time_base = rate, samples, Fraction(1, rate)
+                samples += 1024
+                out.mux(audio.encode(sound))
+        out.mux(video.encode(None))
+        out.mux(audio.encode(None))
+    return path
+
+
+def test_fragmented_mp4_at_25_fps_is_judged_at_its_stated_rate(tmp_path: Path) -> None:
+    """FFmpeg shown the first fragment's start estimates 24.7 fps (and a nominal 50); every sample of
+    the fragment lasts 1/25 s, which is the rate the file states and the rules judge."""
+    from validator import check_file
+    from validator.facts import RateSource
+
+    path = _fragmented_25fps(tmp_path / "frag25.mp4")
+    facts = probe(path)
+    assert facts.fragmented is True and facts.video is not None
+    assert facts.video.nominal_rate == 25
+    assert facts.video.nominal_rate_source is RateSource.FRAGMENT
+    assert facts.video.frame_rate == 25
+    rules = {f.rule for f in check_file(path).findings}
+    assert not rules & {"frame-rate-low", "frame-rate-variable"}
+
+
+def test_rate_estimated_by_ffmpeg_says_so(media: Callable[[str], Path]) -> None:
+    from validator.facts import RateSource
+
+    facts = probe(media("low_fps"))
+    assert facts.video is not None and facts.video.nominal_rate_source is RateSource.FFMPEG
+    assert facts.video.frame_rate == facts.video.average_rate == 20
+
+
+@pytest.mark.parametrize("name", ["vp9_alpha", "fragmented"])
+def test_reports_survive_pickling(name: str, media: Callable[[str], Path]) -> None:
+    """Frozen, slotted records must still cross a process boundary (a caller's process pool): a
+    report comes back equal, and frozen."""
+    import dataclasses
+    import pickle
+
+    from validator import check_file
+    from validator.findings import BatchReport
+
+    report = check_file(media(name), False, deep=True)
+    batch = BatchReport((report,), "ice-avatar-training", strict=True)
+    again = pickle.loads(pickle.dumps(batch))
+    assert again == batch and again.files[0].facts == report.facts
+    assert again.failed is batch.failed
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.files[0].path = "elsewhere"  # type: ignore[misc]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.media import CASES
 from validator import Severity, check_file
+from validator.facts import MediaFacts
+from validator.findings import BatchReport, FileReport
+from validator.formats import Format, render
 from validator.profile import Profile
+from validator.rules.checks import conform_command, evaluate
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -77,3 +82,33 @@ def test_profile_overrides_thresholds_and_severities(media: Callable[[str], Path
     assert {f.rule for f in report.warnings} == {"resolution"}
     short = check_file(media("dur_299_9"), profile=lenient)
     assert not short.failed()
+
+
+def _combined(report_facts: MediaFacts, profile: Profile) -> tuple[str | None, str]:
+    """The combined command ``check`` offers for ``report_facts``, and the text report's block."""
+    findings = evaluate(report_facts, profile)
+    conform = conform_command(report_facts, profile, findings)
+    report = FileReport(report_facts.path, report_facts, findings, None, conform)
+    return conform, render(Format.TEXT, BatchReport((report,), profile.name))
+
+
+def test_no_combined_command_when_an_error_needs_a_new_recording(media: Callable[[str], Path]) -> None:
+    """Too short and too small: a re-encode fixes the size, never the length, so no "everything"."""
+    facts = check_file(media("res_720p")).facts
+    assert facts is not None and facts.video is not None
+    short = replace(facts, video=replace(facts.video, duration=240.0))
+    conform, text = _combined(short, Profile())
+    assert conform is None
+    assert "to fix everything at once" not in text
+    assert "fix: ffmpeg -i" in text  # the size's own fix is still offered
+
+
+def test_combined_command_when_every_error_has_a_conforming_fix(media: Callable[[str], Path]) -> None:
+    """Too long and too small: one run trims and scales, so it is offered."""
+    facts = check_file(media("res_720p")).facts
+    assert facts is not None and facts.video is not None
+    long = replace(facts, video=replace(facts.video, duration=1000.0))
+    conform, text = _combined(long, Profile())
+    assert conform is not None and "scale=1920:1080" in conform and " -t 900 " in conform
+    assert f"to fix everything at once: {conform}" in text
+    assert check_file(media("res_720p")).conform is not None  # as probed: only the size is wrong

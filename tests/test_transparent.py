@@ -74,3 +74,34 @@ def test_deep_on_opaque_video_finds_no_alpha_plane(media: Callable[[str], Path])
     assert report.facts is not None and report.facts.alpha.deep is not None
     assert report.facts.alpha.deep.alpha_decoded is False
     assert not report.failed()
+
+
+def test_vp9_alpha_evidence_reads_as_one_account_not_a_contradiction(media: Callable[[str], Path]) -> None:
+    """FFmpeg's yuv420p for a VP9 stream whose alpha plane rides in BlockAdditions is not evidence
+    against alpha: the text, the mismatch finding and the JSON say where the plane is."""
+    from validator.findings import BatchReport
+    from validator.formats import Format, render
+
+    report = check_file(media("vp9_alpha"), False)
+    text = render(Format.TEXT, BatchReport((report,), "p"))
+    account = (
+        "the VP9 stream carries its alpha plane as Matroska BlockAdditions, alpha_mode=1; "
+        "FFmpeg's pixel format yuv420p does not show that plane"
+    )
+    assert f"  alpha: {account}\n" in text
+    assert "has no alpha component" not in text
+    mismatch = next(f for f in report.findings if f.rule == "transparent-mismatch")
+    assert account in mismatch.message and "has no alpha component" not in mismatch.message
+    import json
+
+    entry = json.loads(render(Format.JSON, BatchReport((report,), "p")))["files"][0]
+    pieces = entry["facts"]["alpha"]["pieces"]
+    named = [(p["name"], p["has_alpha"]) for p in pieces]
+    assert named == [("pix_fmt", False), ("matroska_alpha_mode", True)]
+    assert not any("has no alpha component" in p["detail"] for p in pieces)
+
+
+def test_pixel_format_evidence_keeps_its_plain_wording(media: Callable[[str], Path]) -> None:
+    report = check_file(media("prores_alpha"))
+    assert report.facts is not None
+    assert report.facts.alpha.summary == "pix_fmt yuva444p12le has alpha component"

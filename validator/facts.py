@@ -7,11 +7,9 @@ from a declared one.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
-
-from validator.records import record
 
 
 class MoovPosition(str, Enum):
@@ -36,7 +34,16 @@ class DurationSource(str, Enum):
     """The container's overall duration: may include a longer audio track."""
 
 
-@record
+class RateSource(str, Enum):
+    """Where the video stream's nominal frame rate was read."""
+
+    FRAGMENT = "fragment"
+    """Stated by a fragmented MP4: every sample of its first fragment lasts the same."""
+    FFMPEG = "ffmpeg"
+    """FFmpeg's estimate from the packets it read (``r_frame_rate``, else its guess)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AlphaPiece:
     """One piece of evidence about an alpha channel."""
 
@@ -45,10 +52,10 @@ class AlphaPiece:
     has_alpha: bool
     """Whether this piece says the video carries an alpha channel."""
     detail: str
-    """What was seen, for people (``pix_fmt yuva444p12le``, ``alpha_mode=1``)."""
+    """What was seen, for people (``pix_fmt yuva444p12le has an alpha component``)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class DeepAlpha:
     """What decoding a few frames showed about the alpha plane (``--deep``)."""
 
@@ -62,7 +69,7 @@ class DeepAlpha:
     """Lowest alpha value seen, scaled to 0..255; ``None`` without an alpha plane."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class AlphaEvidence:
     """Everything known about transparency, and the verdict derived from it."""
 
@@ -78,8 +85,15 @@ class AlphaEvidence:
             return None
         return any(p.has_alpha for p in self.pieces)
 
+    @property
+    def summary(self) -> str:
+        """The pieces in one line for people, those that show an alpha channel first: a VP9 stream's
+        alpha (Matroska BlockAdditions) is evidence that FFmpeg's pixel format then qualifies."""
+        shown = sorted(self.pieces, key=lambda p: not p.has_alpha)
+        return "; ".join(p.detail for p in shown)
 
-@record
+
+@dataclass(frozen=True, slots=True)
 class VideoStreamFacts:
     """One video stream, as stored and as displayed."""
 
@@ -111,6 +125,16 @@ class VideoStreamFacts:
     """Where :attr:`duration` came from."""
     frames: int | None
     """Frame count when the index states it; ``None`` otherwise."""
+    nominal_rate_source: RateSource | None = None
+    """Where :attr:`nominal_rate` came from."""
+
+    @property
+    def frame_rate(self) -> Fraction | None:
+        """The rate the rules judge: the nominal rate where the container states it (FFmpeg's average
+        of a fragmented file comes from its first few packets), else the average rate."""
+        if self.nominal_rate_source is RateSource.FRAGMENT:
+            return self.nominal_rate
+        return self.average_rate
 
     @property
     def display_width(self) -> int | None:
@@ -123,7 +147,7 @@ class VideoStreamFacts:
         return self.width if self.rotation in (90, 270) else self.height
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class AudioStreamFacts:
     """One audio stream: only what the rules need."""
 
@@ -135,7 +159,7 @@ class AudioStreamFacts:
     """Duration in seconds, when known."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MediaFacts:
     """Everything a probe established about one file."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from validator.facts import MediaFacts
-from validator.records import record
 
 
 class Severity(str, Enum):
@@ -25,7 +25,7 @@ class Verdict(str, Enum):
     FAIL = "fail"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One rule's judgement on one file."""
 
@@ -43,7 +43,7 @@ class Finding:
     """What to do about it: usually an exact ffmpeg command."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """Facts and findings for one input."""
 
@@ -84,7 +84,7 @@ class FileReport:
         return self.facts.transparent if self.facts else None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class BatchReport:
     """The reports of one ``check`` run, in input order."""
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from validator.facts import MediaFacts
 from validator.findings import BatchReport, FileReport, Severity, Verdict
-from validator.rules.checks import clock
+from validator.rules.draft import clock
 
 _VERDICT = {Verdict.PASS: "PASS", Verdict.WARN: "PASS (warnings)", Verdict.FAIL: "FAIL"}
 _GREEN, _YELLOW, _RED = "32", "33", "31"
@@ -40,9 +40,9 @@ def _flag(value: bool | None) -> str:
 
 def _rate(facts: MediaFacts) -> str | None:
     video = facts.video
-    if video is None or video.average_rate is None:
+    if video is None or video.frame_rate is None:
         return None
-    return f"{float(video.average_rate):.3g} fps"
+    return f"{float(video.frame_rate):.3g} fps"
 
 
 def describe(facts: MediaFacts) -> str:
@@ -110,7 +110,7 @@ def _file(
         findings = report.findings if strict else report.errors
     elif report.facts is not None:
         lines.append(f"  {describe(report.facts)}")
-        evidence = "; ".join(p.detail for p in report.facts.alpha.pieces)
+        evidence = report.facts.alpha.summary
         deep = report.facts.alpha.deep
         if deep is not None and deep.transparent_share is not None:
             evidence += (

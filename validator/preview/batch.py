@@ -10,7 +10,7 @@ from validator.errors import ProbeError
 from validator.preview.sheet import Layout, contact_sheet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetOutcome:
     """What became of one file's sheet."""
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from av.video.frame import VideoFrame
 
 
 def encode(rgb: bytes | bytearray, width: int, height: int) -> bytes:
@@ -17,13 +20,13 @@ def encode(rgb: bytes | bytearray, width: int, height: int) -> bytes:
     else:  # FFmpeg pads each line to its alignment: copy row by row
         pad = b"\0" * (plane.line_size - row)
         plane.update(b"".join(bytes(rgb[y * row : (y + 1) * row]) + pad for y in range(height)))
-    encoder: Any = av.codec.CodecContext.create("png", "w")
+    encoder = av.codec.CodecContext.create("png", "w")
     encoder.width, encoder.height, encoder.pix_fmt = width, height, "rgb24"
     packets = [*encoder.encode(frame), *encoder.encode(None)]
     return b"".join(bytes(p) for p in packets)
 
 
-def rgb_rows(frame: Any) -> bytes:
+def rgb_rows(frame: VideoFrame) -> bytes:
     """An RGB24 frame's pixels row after row, without FFmpeg's line padding."""
     plane = frame.planes[0]
     row = frame.width * 3

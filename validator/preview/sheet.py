@@ -12,11 +12,14 @@ import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from validator.errors import ProbeError
 from validator.facts import MediaFacts
 from validator.preview import font, png
+
+if TYPE_CHECKING:
+    from av.video.frame import VideoFrame
 
 _LIGHT, _DARK = b"\xcc\xcc\xcc", b"\x88\x88\x88"
 """The checkerboard's two greys."""
@@ -26,7 +29,7 @@ _BACKGROUND = b"\x1e\x1e\x1e"
 _ROTATE = {90: ("transpose", "clock"), 180: ("rotate", "PI"), 270: ("transpose", "cclock")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Layout:
     """How a sheet is laid out."""
 
@@ -60,7 +63,7 @@ class Layout:
         return columns * tw + (columns + 1) * self.gap, rows * (th + self.caption) + (rows + 1) * self.gap
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tile:
     """One sampled frame."""
 
@@ -76,7 +79,7 @@ class Tile:
         return f"{minutes}:{seconds:02d}  {share}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactSheet:
     """A rendered sheet."""
 
@@ -110,7 +113,7 @@ def contact_sheet(
     tiles: list[tuple[Tile, bytes]] = []
     try:
         with open_input(os.fspath(path)) as container:
-            stream = next(s for s in container.streams if s.index == video.index)
+            stream = next(s for s in container.streams.video if s.index == video.index)
             for seconds in targets:
                 frame = frame_at(container, stream, seconds, alpha_decoder(facts))
                 if frame is None:
@@ -140,7 +143,7 @@ def _checkerboard(width: int, height: int) -> bytes:
     return b"".join(rows)
 
 
-def _composite(frame: Any, rotation: int, width: int, height: int, checker: bytes) -> bytes:
+def _composite(frame: VideoFrame, rotation: int, width: int, height: int, checker: bytes) -> bytes:
     """The frame upright, scaled to the tile and laid over the checkerboard, as RGB24 rows."""
     import av
     from av.filter import Graph
@@ -171,10 +174,10 @@ def _composite(frame: Any, rotation: int, width: int, height: int, checker: byte
     background.time_base = frame.time_base = Fraction(1, 1000)
     source.push(frame)
     board.push(background)
-    return png.rgb_rows(sink.pull())
+    return png.rgb_rows(cast("VideoFrame", sink.pull()))  # a video graph yields video frames
 
 
-def _fill(frame: Any, rgb: bytes, width: int) -> None:
+def _fill(frame: VideoFrame, rgb: bytes, width: int) -> None:
     plane = frame.planes[0]
     row = width * 3
     if plane.line_size == row:

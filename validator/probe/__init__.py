@@ -13,22 +13,25 @@ import os
 import struct
 from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from validator.errors import ProbeError
 from validator.facts import (
     AlphaEvidence,
     DurationSource,
     MediaFacts,
-    MoovPosition,
+    RateSource,
     VideoStreamFacts,
 )
-from validator.probe import sniff, streams
+from validator.probe import heads, streams
 from validator.probe.reader import CachingReader, FileSource, Limits, Source
 
 if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.video.codeccontext import VideoCodecContext
+    from av.video.stream import VideoStream
+
     from validator.probe.ebml import EbmlLayout
-    from validator.probe.isobmff import IsoLayout
 
 __all__ = ["open_input", "probe", "probe_source"]
 
@@ -38,9 +41,6 @@ ISOBMFF_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2"
 MATROSKA_DEMUXER = "matroska,webm"
 """FFmpeg's demuxers by their full names, which are also what ``container.format.name`` says when
 FFmpeg picked them itself."""
-_OPEN_OPTIONS: dict[str, Any] = {
-    "metadata_errors": "replace"
-}  # PyAV 18: bad tag bytes must not make a file unreadable
 
 
 def probe(
@@ -72,8 +72,8 @@ def _probe(reader: CachingReader, name: str, deep_frames: int, opaque_alpha: int
     if reader.size == 0:
         raise ProbeError("the file is empty (0 bytes)")
     head = reader.read_at(0, SNIFF_BYTES)
-    iso = _prewalk(reader, head, deep=deep_frames > 0)
-    matroska = _matroska_head(reader, head)
+    iso = heads.prewalk(reader, head, deep=deep_frames > 0)
+    matroska = heads.matroska_head(reader, head)
     demuxer = ISOBMFF_DEMUXER if iso is not None else MATROSKA_DEMUXER if matroska is not None else None
     try:
         container = _open(reader, demuxer)
@@ -105,7 +105,7 @@ def _raise_if_stopped(reader: CachingReader) -> None:
         raise ProbeError(f"the probe {reader.stopped}", limit=True)
 
 
-def _open(reader: CachingReader, demuxer: str | None) -> Any:
+def _open(reader: CachingReader, demuxer: str | None) -> InputContainer:
     import av
 
     # Shown only a fragmented file's first fragment, FFmpeg would analyse all of it; the sample
@@ -119,7 +119,9 @@ def _open(reader: CachingReader, demuxer: str | None) -> Any:
         raise ProbeError(f"the file could not be opened as media ({exc})") from exc
 
 
-def open_input(file: Any, options: dict[str, str] | None = None, demuxer: str | None = None) -> Any:
+def open_input(
+    file: str | CachingReader, options: dict[str, str] | None = None, demuxer: str | None = None
+) -> InputContainer:
     """``av.open`` for reading, on PyAV 18 and 19 alike: tag bytes that are not UTF-8 never make a file
     unreadable (PyAV 18 needs ``metadata_errors="replace"``; PyAV 19 dropped the argument and always
     replaces).
@@ -130,13 +132,11 @@ def open_input(file: Any, options: dict[str, str] | None = None, demuxer: str | 
     demuxer by that name probes as usual."""
     import av
 
-    kwargs: dict[str, Any] = {"mode": "r", "options": options or {}}
-    if demuxer is not None and demuxer in av.formats_available:
-        kwargs["format"] = demuxer
+    known = demuxer if demuxer is not None and demuxer in av.formats_available else None
     try:
-        return av.open(file, **kwargs, **_OPEN_OPTIONS)
-    except TypeError:
-        return av.open(file, **kwargs)
+        return av.open(file, "r", format=known, options=options or {}, metadata_errors="replace")
+    except TypeError:  # PyAV 19: no metadata_errors argument
+        return av.open(file, "r", format=known, options=options or {})
 
 
 def _reason(exc: Exception) -> str:
@@ -144,108 +144,44 @@ def _reason(exc: Exception) -> str:
     return f"not readable as video: {text}"
 
 
-class _Iso:
-    """The MP4/MOV box walk, done before FFmpeg opens the file, and fragment durations by track id.
-
-    A plain class: as a NamedTuple its (string) annotations would be compiled at every start-up."""
-
-    __slots__ = ("durations", "layout")
-
-    def __init__(self, layout: IsoLayout, durations: dict[int, float]) -> None:
-        self.layout = layout
-        self.durations = durations
-
-
-def _prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> _Iso | None:
-    """Walk an MP4/MOV's boxes first. A fragmented file's track durations come from its last
-    fragment, and FFmpeg is then shown only the first fragment, so it does not visit every ``moof``
-    (deep decoding seeks anywhere, so it keeps the whole file)."""
-    if not sniff.is_isobmff(head):
-        return None
-    from validator.probe import fragments, isobmff  # each container family imports only its parser
-
-    layout = isobmff.walk(reader)
-    if layout.moov is not None and layout.moov.size is not None:
-        reader.prefetch(layout.moov.start, layout.moov.size)  # FFmpeg reads all of it next
-    durations: dict[int, float] = {}
-    if layout.fragmented and layout.moov and layout.first_moof and layout.first_fragment_end and not deep:
-        durations = fragments.track_durations(reader, layout.moov, layout.first_moof)
-        if durations:
-            reader.visible = layout.first_fragment_end
-    return _Iso(layout, durations)
-
-
-def _matroska_head(reader: CachingReader, head: bytes) -> EbmlLayout | None:
-    """A Matroska/WebM file's EBML head and track list, read before FFmpeg reads the same bytes (from
-    the cache then), as the MP4 walk is."""
-    if not sniff.is_ebml(head):
-        return None
-    from validator.probe import ebml
-
-    return ebml.parse_head(reader)
-
-
 def _facts(
-    reader: CachingReader, container: Any, name: str, pre: _Iso | None, ebml_head: EbmlLayout | None
+    reader: CachingReader,
+    container: InputContainer,
+    name: str,
+    pre: heads.IsoWalk | None,
+    ebml_head: EbmlLayout | None,
 ) -> MediaFacts:
     fmt = container.format.name
-    matroska = ebml_head is not None
-    iso = "mp4" in fmt.split(",") or "mov" in fmt.split(",")
+    identity = heads.identity(reader, fmt, pre, ebml_head)
     video_streams = [s for s in container.streams.video if not streams.is_cover_art(s)]
     by_track = pre.durations if pre else {}
     audio = tuple(streams.audio_facts(s, by_track.get(s.id)) for s in container.streams.audio)
     container_duration = container.duration / 1_000_000 if container.duration else None
     if by_track:  # FFmpeg saw only the first fragment
         container_duration = max(by_track.values())
-
-    brand: str | None = None
-    identity: str | None = None
-    moov: MoovPosition | None = None
-    fragmented: bool | None = None
-    truncated = False
-    rotation: int | None = None
-    layout: EbmlLayout | None = None
-    if iso:
-        from validator.probe import isobmff
-
-        iso_layout = pre.layout if pre else isobmff.walk(reader)
-        brand = iso_layout.major_brand
-        identity = isobmff.container_name(brand, iso_layout.compatible_brands) or fmt
-        moov, fragmented, truncated = iso_layout.moov_position, iso_layout.fragmented, iso_layout.truncated
-        rotation = iso_layout.rotation
-    elif ebml_head is not None:
-        layout = ebml_head
-        brand = layout.doctype
-        identity = layout.doctype if layout.doctype in ("webm", "matroska") else fmt
-        truncated = layout.truncated
-    else:
-        identity = fmt
-
     video = None
+    alpha = AlphaEvidence()
     if video_streams:
-        video = _video_facts(reader, video_streams[0], layout, rotation, container_duration, by_track)
-    alpha = AlphaEvidence(
-        streams.alpha_pieces(
-            video.pix_fmt if video else None,
-            video_streams[0].metadata if matroska and video_streams else None,
-            matroska=matroska,
+        first = video_streams[0]
+        rates = pre.rates if pre else {}
+        video = _video_facts(reader, first, ebml_head, identity.rotation, container_duration, by_track, rates)
+        metadata = first.metadata if ebml_head is not None else None
+        alpha = AlphaEvidence(
+            streams.alpha_pieces(video.pix_fmt, metadata, matroska=ebml_head is not None, codec=video.codec)
         )
-        if video
-        else ()
-    )
     return MediaFacts(
         path=name,
         size=reader.size,
-        container=identity,
+        container=identity.container,
         format_name=fmt,
-        brand=brand,
+        brand=identity.brand,
         video=video,
         video_stream_count=len(video_streams),
         audio=audio,
         container_duration=container_duration,
-        moov_position=moov,
-        fragmented=fragmented,
-        truncated=truncated,
+        moov_position=identity.moov,
+        fragmented=identity.fragmented,
+        truncated=identity.truncated,
         alpha=alpha,
         bytes_read=reader.bytes_fetched,
     )
@@ -253,33 +189,27 @@ def _facts(
 
 def _video_facts(
     reader: CachingReader,
-    stream: Any,
+    stream: VideoStream,
     layout: EbmlLayout | None,
     rotation: int | None,
     container_duration: float | None,
     by_track: dict[int, float],
+    rates: dict[int, Fraction],
 ) -> VideoStreamFacts:
     cc = stream.codec_context  # None when FFmpeg has no decoder for the stream: every fact unknown
     pix_fmt = getattr(cc, "pix_fmt", None) or None
     depth, _ = streams.pix_fmt_facts(pix_fmt)
     average = streams.fraction(stream.average_rate)
-    nominal = streams.fraction(getattr(stream, "base_rate", None)) or streams.fraction(
-        getattr(stream, "guessed_rate", None)
-    )
-    duration, source = streams.video_duration(stream, matroska=layout is not None)
+    nominal = streams.fraction(stream.base_rate) or streams.fraction(stream.guessed_rate)
+    rate_source = RateSource.FFMPEG if nominal else None
+    if stream.id in rates:
+        nominal, rate_source = rates[stream.id], RateSource.FRAGMENT
+    duration: float | None
+    source: DurationSource | None
     if stream.id in by_track:
         duration, source = by_track[stream.id], DurationSource.FRAGMENTS
-    if duration is None and layout is not None:
-        from validator.probe import ebml
-
-        rate = average or nominal
-        frame_ns = int(1e9 / rate) if rate else None
-        duration = ebml.video_duration_from_tail(reader, layout, frame_ns)
-        source = DurationSource.LAST_BLOCK if duration else None
-    if duration is None and container_duration:
-        duration, source = container_duration, DurationSource.CONTAINER
-    if rotation is None:
-        rotation = _side_data_rotation(cc)
+    else:
+        duration, source = _video_duration(reader, stream, layout, container_duration, average or nominal)
     frames = int(stream.frames) if stream.frames else None
     if average is None and frames and duration:
         average = _rate_from(frames, duration)
@@ -289,7 +219,7 @@ def _video_facts(
         profile=getattr(cc, "profile", None) or None,
         width=getattr(cc, "width", None) or None,
         height=getattr(cc, "height", None) or None,
-        rotation=rotation or 0,
+        rotation=(rotation if rotation is not None else _side_data_rotation(cc)) or 0,
         sample_aspect_ratio=streams.fraction(getattr(cc, "sample_aspect_ratio", None)),
         average_rate=average,
         nominal_rate=nominal,
@@ -298,14 +228,36 @@ def _video_facts(
         duration=duration,
         duration_source=source,
         frames=frames,
+        nominal_rate_source=rate_source,
     )
+
+
+def _video_duration(
+    reader: CachingReader,
+    stream: VideoStream,
+    layout: EbmlLayout | None,
+    container_duration: float | None,
+    rate: Fraction | None,
+) -> tuple[float | None, DurationSource | None]:
+    """The video stream's duration from the best source there is, in :class:`DurationSource` order
+    (a fragmented file's, summed from its fragments, is the caller's)."""
+    duration, source = streams.video_duration(stream, matroska=layout is not None)
+    if duration is None and layout is not None:
+        from validator.probe import ebml
+
+        frame_ns = int(1e9 / rate) if rate else None
+        duration = ebml.video_duration_from_tail(reader, layout, frame_ns)
+        source = DurationSource.LAST_BLOCK if duration else None
+    if duration is None and container_duration:
+        duration, source = container_duration, DurationSource.CONTAINER
+    return duration, source
 
 
 def _rate_from(frames: int, seconds: float) -> Fraction:
     return Fraction(frames) / Fraction(seconds).limit_denominator(1_000_000)
 
 
-def _side_data_rotation(cc: Any) -> int | None:
+def _side_data_rotation(cc: VideoCodecContext | None) -> int | None:
     """PyAV 19 exposes the display matrix without decoding; PyAV 18 does not (None)."""
     side = getattr(cc, "coded_side_data", None)
     if side is None:

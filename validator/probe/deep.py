@@ -7,11 +7,17 @@ libvpx, fed from the demuxer, which returns yuva420p frames.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from validator.errors import ProbeError
 from validator.facts import DeepAlpha, MediaFacts
 from validator.probe.reader import CachingReader
+
+if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.video.codeccontext import VideoCodecContext
+    from av.video.frame import VideoFrame
+    from av.video.stream import VideoStream
 
 _PLANAR_ALPHA = {"yuva420p", "yuva422p", "yuva444p"}
 _LIBVPX = {"vp9": "libvpx-vp9", "vp8": "libvpx"}
@@ -20,14 +26,14 @@ _MAX_PACKETS_PER_SAMPLE = 600  # a GOP longer than this is not worth decoding fo
 
 
 def sample_alpha(
-    container: Any, facts: MediaFacts, *, frames: int, opaque_alpha: int, reader: CachingReader
+    container: InputContainer, facts: MediaFacts, *, frames: int, opaque_alpha: int, reader: CachingReader
 ) -> DeepAlpha:
     """Decode ``frames`` frames spread over the video and count pixels below ``opaque_alpha``."""
     import av
 
     video = facts.video
     assert video is not None
-    stream = next(s for s in container.streams if s.index == video.index)
+    stream = next(s for s in container.streams.video if s.index == video.index)
     libvpx = alpha_decoder(facts)
     duration = video.duration or 0.0
     targets = [duration * (i + 0.5) / frames for i in range(frames)] if duration else [0.0]
@@ -66,7 +72,9 @@ def alpha_decoder(facts: MediaFacts) -> str | None:
     return _LIBVPX.get(video.codec or "")
 
 
-def frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) -> Any:
+def frame_at(
+    container: InputContainer, stream: VideoStream, seconds: float, libvpx: str | None
+) -> VideoFrame | None:
     """The first frame at or after the keyframe before ``seconds``; decoded by ``libvpx`` if named."""
     import av
 
@@ -80,7 +88,7 @@ def frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) ->
         for frame in container.decode(stream):
             return frame
         return None
-    decoder: Any = av.codec.CodecContext.create(libvpx, "r")
+    decoder = cast("VideoCodecContext", av.codec.CodecContext.create(libvpx, "r"))
     for count, packet in enumerate(container.demux(stream)):
         if count >= _MAX_PACKETS_PER_SAMPLE:
             break
@@ -93,7 +101,7 @@ def frame_at(container: Any, stream: Any, seconds: float, libvpx: str | None) ->
     return None
 
 
-def alpha_bytes(frame: Any) -> bytes | None:
+def alpha_bytes(frame: VideoFrame) -> bytes | None:
     """The alpha plane as one 8-bit byte per pixel, without line padding; ``None`` without alpha."""
     import av
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from fractions import Fraction
 
-from validator.probe.boxes import Box, boxes_in, iter_boxes, parse_header
+from validator.probe.boxes import HEADER_BYTES, Box, boxes_in, iter_boxes, parse_header
 from validator.probe.isobmff import children
 from validator.probe.reader import CachingReader
 
@@ -19,7 +20,7 @@ MAX_FRAGMENTS_WALKED = 8192
 MAX_MOOF_BYTES = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Track:
     """What the ``moov`` says about one track."""
 
@@ -192,3 +193,57 @@ def track_durations(reader: CachingReader, moov: Box, first_moof: int) -> dict[i
         if track is not None and end > start:
             out[tid] = (end - start) / track.timescale
     return out
+
+
+def stated_rates(reader: CachingReader, moov: Box, first_moof: int) -> dict[int, Fraction]:
+    """The frame rate each track's first fragment states: its timescale over the one duration its
+    samples share (from ``trun``, else the ``tfhd`` or ``trex`` default). The first and last samples
+    are left out: a muxer stretches the first over a start offset and guesses the last, having no
+    next sample to measure it against (FFmpeg's mov muxer does both). A track whose other samples
+    differ in length states none. FFmpeg, shown only the start of the
+    first fragment, can only estimate a rate from the few packets it read."""
+    known = tracks(reader, moov)
+    moof = parse_header(reader.read_at(first_moof, HEADER_BYTES), first_moof, reader.size, eof=True)
+    if moof is None or moof.type != "moof" or moof.size is None or moof.size > MAX_MOOF_BYTES:
+        return {}
+    out: dict[int, Fraction] = {}
+    for traf in (box for box in children(reader, moof) if box.type == "traf"):
+        track_id, durations = _sample_durations(reader, traf, known)
+        track = known.get(track_id) if track_id is not None else None
+        shared = set(durations[1:-1] if len(durations) > 2 else durations)
+        if track is not None and len(shared) == 1 and 0 not in shared:
+            out[track.track_id] = Fraction(track.timescale, shared.pop())
+    return out
+
+
+def _sample_durations(
+    reader: CachingReader, traf: Box, known: dict[int, Track]
+) -> tuple[int | None, list[int]]:
+    """(track id, each sample's duration in order) of one track fragment."""
+    track_id: int | None = None
+    default: int | None = None
+    durations: list[int] = []
+    for box in children(reader, traf):
+        body = reader.read_at(box.payload, (box.size or 0) - box.header)
+        if box.type == "tfhd" and len(body) >= 8:
+            flags = int.from_bytes(body[1:4], "big")
+            track_id = struct.unpack(">I", body[4:8])[0]
+            at = 8 + (8 if flags & 0x01 else 0) + (4 if flags & 0x02 else 0)
+            if flags & 0x08 and len(body) >= at + 4:
+                default = struct.unpack(">I", body[at : at + 4])[0]
+            elif track_id in known:
+                default = known[track_id].default_duration
+        elif box.type == "trun" and len(body) >= 8:
+            durations += _trun_sample_durations(body, default)
+    return track_id, durations
+
+
+def _trun_sample_durations(box: bytes, default: int | None) -> list[int]:
+    flags = int.from_bytes(box[1:4], "big")
+    count = int.from_bytes(box[4:8], "big")
+    if not flags & 0x100:
+        return [default or 0] * min(count, 3)  # all alike: three stand for any number
+    at = 8 + (4 if flags & 0x01 else 0) + (4 if flags & 0x04 else 0)
+    stride = 4 * sum(1 for bit in (0x100, 0x200, 0x400, 0x800) if flags & bit)
+    count = min(count, max(0, (len(box) - at) // stride))
+    return [int.from_bytes(box[at + i * stride : at + i * stride + 4], "big") for i in range(count)]

@@ -18,9 +18,8 @@ import os
 import stat
 import time
 from bisect import bisect_right, insort
+from dataclasses import dataclass
 from typing import Protocol
-
-from validator.records import record
 
 AVSEEK_SIZE = 0x10000
 """FFmpeg's "tell me the size" seek flag, passed through PyAV's file-object bridge."""
@@ -73,7 +72,7 @@ class FileSource:
             self._fd = -1
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Limits:
     """How far one probe may go before it gives up on a file."""
 

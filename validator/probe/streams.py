@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING
 
 from validator.facts import AlphaPiece, AudioStreamFacts, DurationSource
+
+if TYPE_CHECKING:
+    from av.audio.stream import AudioStream
+    from av.stream import Stream
 
 _TAG_DURATION = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
 
 
-def fraction(value: Any) -> Fraction | None:
+def fraction(value: Fraction | float | str | None) -> Fraction | None:
     """A positive rational from PyAV, or ``None`` for missing, zero or nonsense."""
     if value is None:
         return None
@@ -30,7 +35,7 @@ MOTION_CODECS = frozenset({"h264", "hevc", "prores", "vp8", "vp9", "av1", "mpeg4
 disposition, a Python enum built per call, is not asked."""
 
 
-def is_cover_art(stream: Any) -> bool:
+def is_cover_art(stream: Stream) -> bool:
     """Attached pictures (album art) are video streams that are not the video."""
     if getattr(stream.codec_context, "name", None) in MOTION_CODECS:
         return False
@@ -52,17 +57,17 @@ def parse_tag_duration(text: str | None) -> float | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def tag(metadata: Any, name: str) -> str | None:
+def tag(metadata: Mapping[str, str] | None, name: str) -> str | None:
     """A metadata value by case-insensitive name (remuxers write ``ALPHA_MODE`` or ``alpha_mode``)."""
     if not metadata:
         return None
-    for key, value in dict(metadata).items():
+    for key, value in metadata.items():
         if str(key).lower() == name.lower():
             return str(value)
     return None
 
 
-def stream_duration(stream: Any) -> float | None:
+def stream_duration(stream: Stream) -> float | None:
     """The stream's own duration from the container index, in seconds."""
     duration, base = stream.duration, stream.time_base
     if duration is None or base is None:
@@ -71,7 +76,7 @@ def stream_duration(stream: Any) -> float | None:
     return seconds if seconds > 0 else None
 
 
-def video_duration(stream: Any, *, matroska: bool) -> tuple[float | None, DurationSource | None]:
+def video_duration(stream: Stream, *, matroska: bool) -> tuple[float | None, DurationSource | None]:
     """Duration from the stream itself: the index for MP4/MOV, the DURATION tag for Matroska."""
     if matroska:
         from_tag = parse_tag_duration(tag(stream.metadata, "DURATION"))
@@ -101,22 +106,35 @@ def pix_fmt_facts(pix_fmt: str | None) -> tuple[int | None, bool | None]:
     return depth, any(c.is_alpha for c in comps)
 
 
-def alpha_pieces(pix_fmt: str | None, metadata: Any, *, matroska: bool) -> tuple[AlphaPiece, ...]:
-    """The header-level alpha evidence: the pixel format, and Matroska's AlphaMode."""
+def alpha_pieces(
+    pix_fmt: str | None, metadata: Mapping[str, str] | None, *, matroska: bool, codec: str | None = None
+) -> tuple[AlphaPiece, ...]:
+    """The header-level alpha evidence: the pixel format, and Matroska's AlphaMode.
+
+    A VP8/VP9 stream keeps its alpha plane apart from the picture, in Matroska BlockAdditions, so
+    FFmpeg's pixel format for it never has an alpha component: the details say so rather than read
+    as a contradiction."""
+    mode = tag(metadata, "alpha_mode") if matroska else None
+    mode = mode.strip() if mode is not None else None
+    vpx = codec.upper() if codec in ("vp8", "vp9") else None
     pieces: list[AlphaPiece] = []
     _, fmt_alpha = pix_fmt_facts(pix_fmt)
     if fmt_alpha is not None:
-        detail = f"pix_fmt {pix_fmt} {'has' if fmt_alpha else 'has no'} alpha component"
+        if not fmt_alpha and mode == "1" and vpx:
+            detail = f"FFmpeg's pixel format {pix_fmt} does not show that plane"
+        else:
+            detail = f"pix_fmt {pix_fmt} {'has' if fmt_alpha else 'has no'} alpha component"
         pieces.append(AlphaPiece("pix_fmt", fmt_alpha, detail))
-    if matroska:
-        mode = tag(metadata, "alpha_mode")
-        if mode is not None:
-            on = mode.strip() == "1"
-            pieces.append(AlphaPiece("matroska_alpha_mode", on, f"alpha_mode={mode.strip()}"))
+    if mode is not None:
+        on = mode == "1"
+        detail = f"alpha_mode={mode}"
+        if on and vpx:
+            detail = f"the {vpx} stream carries its alpha plane as Matroska BlockAdditions, {detail}"
+        pieces.append(AlphaPiece("matroska_alpha_mode", on, detail))
     return tuple(pieces)
 
 
-def audio_facts(stream: Any, duration: float | None = None) -> AudioStreamFacts:
+def audio_facts(stream: AudioStream, duration: float | None = None) -> AudioStreamFacts:
     """An audio stream; ``duration`` overrides the index's when the probe measured it itself."""
     codec = getattr(stream.codec_context, "name", None)
     return AudioStreamFacts(stream.index, codec, duration or stream_duration(stream))

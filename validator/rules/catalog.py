@@ -5,11 +5,12 @@ Ids are part of the public interface (JSON, JUnit, profile overrides): they are 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from validator.findings import Severity
-from validator.records import record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One documented rule."""
 

@@ -44,7 +44,7 @@ EXTENSIONS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".qt": "mov", ".webm"
 """Output extensions ``fix`` understands, and the container each one asks for."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What a conforming run must change, and how."""
 

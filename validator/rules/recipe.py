@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Filter:
     """One video filter: ``scale=1920:1080:force_original_aspect_ratio=decrease``."""
 
@@ -28,7 +28,7 @@ class Filter:
         return f"{self.name}={':'.join(parts)}" if parts else self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipe:
     """An ffmpeg run reading ``source`` and writing ``target``."""
 
