@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import subprocess
-import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -95,37 +93,3 @@ def test_library_records_compare_by_value() -> None:
     piece = AlphaPiece("pix_fmt", True, "pix_fmt yuva420p")
     assert AlphaEvidence((piece,)) == AlphaEvidence((AlphaPiece("pix_fmt", True, "pix_fmt yuva420p"),))
     assert AlphaEvidence((piece,)).transparent is True
-
-
-def test_the_check_path_compiles_no_source_at_import() -> None:
-    """The point of records, and of NamedTuples without string annotations: a ``check`` start-up
-    compiles nothing but the constructor of each record it instantiates, once. A frozen dataclass
-    compiles six methods; a NamedTuple under ``from __future__ import annotations`` compiles every
-    field's annotation."""
-    code = """
-import sys
-compiled = []
-def hook(event, args):
-    if event != "compile" or args[1] != "<string>":
-        return
-    source = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
-    if not source.startswith("lambda _cls"):  # a namedtuple's constructor is evaluated once: not counted
-        compiled.append(source)
-sys.addaudithook(hook)
-from dataclasses import dataclass
-from typing import NamedTuple
-@dataclass(frozen=True)
-class Plain:
-    x: int
-class Pair(NamedTuple):
-    a: "int"
-    b: "str"
-seen = len(compiled)
-import cli_check, validator, validator.discover, validator.rules.checks
-from validator.probe import ebml, isobmff, reader
-rest = compiled[seen:]
-constructors = [s for s in rest if s.startswith("def __init__(self, ")]  # records in use, once each
-print(seen, len(set(constructors)) == len(constructors), [s for s in rest if s not in constructors])
-"""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["8", "True", "[]"]  # the hook sees 6 methods and 2 annotations; ours none
