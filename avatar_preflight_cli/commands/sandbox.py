@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from avatar_preflight_cli.errors import CannotRun
 from avatar_preflight_cli.shared import shared
 from validator.errors import UsageError
+
+if TYPE_CHECKING:
+    from validator.sandbox import SandboxConfig
 
 
 @shared()
@@ -52,7 +55,8 @@ def sandbox(
     ] = None,
 ) -> None:
     """Run the local ICE avatar-training + OSS sandbox until stopped (Ctrl-C)."""
-    from validator.sandbox import FaultConfig, Sandbox, SandboxConfig, SandboxError
+    # Long only by its option declarations: the body is two steps, configure and serve.
+    from validator.sandbox import FaultConfig, SandboxConfig, SandboxError
 
     try:
         faults = FaultConfig(
@@ -72,11 +76,21 @@ def sandbox(
             prepare_seconds=prepare_seconds,
             faults=faults,
         )
+    except (SandboxError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    _serve(config)
+
+
+def _serve(config: SandboxConfig) -> None:
+    """Start the sandbox, print how to reach it, serve until Ctrl-C."""
+    from validator.sandbox import Sandbox, SandboxError
+
+    try:
         server = Sandbox(config).start()
     except (SandboxError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
-        raise CannotRun(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+        raise CannotRun(f"cannot serve on {config.host}:{config.port}: {exc.strerror or exc}") from exc
     try:
         typer.echo(server.describe())
         typer.echo("serving; press Ctrl-C to stop", err=True)
