@@ -14,9 +14,7 @@ for done, ``update``'s :class:`~validator.cloud.events.Outcome`) or raise; :func
 
 from __future__ import annotations
 
-import json
 import os
-import shlex
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -147,6 +145,8 @@ def report(exc: Exception, code: ExitCode, invocation: Invocation) -> None:
         if advice:
             _say(f"  what to do: {advice}")
     else:
+        import shlex
+
         message = f"internal error: {type(exc).__name__}: {exc}"
         command = shlex.join(["avatar-preflight", *invocation.argv])
         advice = f"this is a bug in avatar-preflight: please report it with the command you ran: {command}"
@@ -186,6 +186,8 @@ def _advice(exc: Exception, invocation: Invocation) -> str | None:
 
 def error_document(command: str | None, code: ExitCode, message: str, advice: str | None) -> str:
     """The JSON document of a ``--format json`` run that ended in an error."""
+    import json
+
     from validator import __version__
 
     document = {
