@@ -42,8 +42,9 @@ class ExitCode(IntEnum):
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry: run one command; every failure ends in its message and its exit code."""
     invocation = Invocation(tuple(sys.argv[1:] if argv is None else argv))
-    code = run(invocation)
+    code = ExitCode.ENVIRONMENT
     try:
+        code = run(invocation)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (``| head``): the output could not be delivered
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
@@ -55,6 +56,8 @@ def run(invocation: Invocation) -> ExitCode:
     """Run the command ``invocation`` names; its exit code."""
     try:
         return ending(_dispatch(invocation))
+    except BrokenPipeError:
+        raise  # not a failure of the command: see main()
     except KeyboardInterrupt as exc:
         _say(f"avatar-preflight: {exc or 'interrupted'}")
         return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
