@@ -14,6 +14,7 @@ for done, ``update``'s :class:`~validator.cloud.events.Outcome`) or raise; :func
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -40,7 +41,13 @@ class ExitCode(IntEnum):
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """Console-script entry: run one command; every failure ends in its message and its exit code."""
+    """Console-script entry: run one command; every failure ends in its message and its exit code.
+
+    The interpreter then exits normally (``atexit`` handlers run, buffers are flushed) but without a
+    last garbage collection over every object the run left (PyAV's among them): ``gc.freeze()`` moves
+    them out of its reach. Measured on a one-file ``check``, 15 alternating runs on the 2-core CI
+    machine under load: CPU time median 368 ms without it, 307 ms with it (``os._exit``: 305 ms).
+    """
     invocation = Invocation(tuple(sys.argv[1:] if argv is None else argv))
     code = ExitCode.ENVIRONMENT
     try:
@@ -49,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except BrokenPipeError:  # the reader went away (``| head``): the output could not be delivered
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         code = code or ExitCode.ENVIRONMENT
+    gc.freeze()
     sys.exit(int(code))
 
 
