@@ -61,12 +61,42 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in no_match.stderr
 
 
-def test_bad_profile_exits_3_with_one_line(tmp_path: Path, media: Callable[[str], Path]) -> None:
+def test_bad_rules_file_exits_3_with_one_line(tmp_path: Path, media: Callable[[str], Path]) -> None:
     bad = tmp_path / "p.toml"
     bad.write_text("max_duration = 'x'\n")
-    result = run("check", "--profile", str(bad), str(media("landscape")))
+    result = run("check", "--rules", str(bad), str(media("landscape")))
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1 and "max_duration" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_profile_still_names_the_rules_file_with_one_warning(
+    command: str, tmp_path: Path, media: Callable[[str], Path]
+) -> None:
+    rules = tmp_path / "short.toml"
+    rules.write_text("min_duration = 600\n")  # the 5:30 sample is now too short
+    args = ["--profile", str(rules), str(media("landscape"))]
+    result = run(command, *args, *([str(tmp_path / "out.mp4"), "--dry-run"] if command == "fix" else []))
+    assert result.returncode == 1
+    warning, *rest = result.stderr.splitlines()
+    assert "--profile" in warning and "deprecated" in warning and "use --rules" in warning
+    assert not any("deprecated" in line for line in rest)
+    assert "--profile" not in run(command, "--help").stdout  # hidden
+
+
+def test_help_reads_like_a_command_line() -> None:
+    shown = run("check", "--help").stdout
+    assert "Usage: avatar-preflight check [OPTIONS] PATH..." in shown
+    assert "{" not in shown and "<list[str]>" not in shown
+    assert "Usage: avatar-preflight fix [OPTIONS] INPUT OUTPUT" in run("fix", "--help").stdout
+
+
+def test_a_bad_choice_is_one_clean_usage_line(media: Callable[[str], Path]) -> None:
+    result = run("check", "--transparent", "yes", str(media("landscape")))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--transparent': 'yes' is not one of 'auto', 'true', 'false'."
+    )
 
 
 def test_folder_and_glob_inputs_with_one_bad_file(media: Callable[[str], Path], tmp_path: Path) -> None:

@@ -59,11 +59,19 @@ def test_quiet_prints_only_failures(media: Callable[[str], Path]) -> None:
     assert "checked against" not in bad.stdout
 
 
+def test_quiet_and_verbose_also_follow_the_command(media: Callable[[str], Path], tmp_path: Path) -> None:
+    assert run("check", str(media("moov_end")), "-q").stdout == ""
+    assert "1 file; probing took" in run("check", str(media("landscape")), "--verbose").stderr
+    fixed = run("fix", str(media("moov_end")), str(tmp_path / "out.mp4"), "-q")
+    assert fixed.returncode == 0 and fixed.stdout == "", fixed.stderr
+    assert run("check", str(media("landscape")), "-q", "-v").returncode == 2
+
+
 def test_verbose_adds_facts_and_timings(media: Callable[[str], Path]) -> None:
     result = run("--verbose", "check", str(media("landscape")))
     assert result.returncode == 0
     assert "  file: " in result.stdout and "brand isom" in result.stdout and "checked in " in result.stdout
-    assert "probing took" in result.stderr
+    assert "1 file; probing took" in result.stderr
     assert run("-q", "-v", "check", str(media("landscape"))).returncode == 2
 
 

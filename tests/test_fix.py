@@ -176,6 +176,15 @@ def test_dry_run_prints_the_command_and_writes_nothing(media: Callable[[str], Pa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_dry_run_of_a_passing_file_says_there_is_nothing_to_do(
+    media: Callable[[str], Path], tmp_path: Path
+) -> None:
+    result = run("fix", "--dry-run", str(media("landscape")), str(tmp_path / "out.mp4"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{media('landscape')}: nothing to do, it already passes the check\n"
+    assert "ffmpeg" not in result.stdout + result.stderr and list(tmp_path.iterdir()) == []
+
+
 def test_usage_errors(media: Callable[[str], Path], tmp_path: Path) -> None:
     alpha = str(media("prores_alpha"))
     into_mp4 = run("fix", alpha, str(tmp_path / "out.mp4"))

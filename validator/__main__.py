@@ -1,5 +1,5 @@
 """``python -m validator``: the same command line as ``avatar-preflight``."""
 
-from cli_check import main
+from cli import main
 
 main()

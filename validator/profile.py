@@ -1,7 +1,7 @@
 """Profiles are data: the thresholds and severities the rules judge against.
 
 The default profile, ``ice-avatar-training``, encodes the rules of ICE's UpdateAvatarTrainingJob. A
-TOML file (``--profile FILE``, ``avatar-preflight.toml``) or ``[tool.avatar-preflight]`` in
+TOML file (``--rules FILE``, ``avatar-preflight.toml``) or ``[tool.avatar-preflight]`` in
 ``pyproject.toml`` overrides any field; keys may use ``-`` or ``_``.
 """
 

@@ -26,7 +26,7 @@ _UNFIXABLE = ("file-unreadable", "file-truncated", "video-missing")
 """Errors no re-encode can repair: there is no complete video to work from."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Options:
     """How ``fix`` should conform, beyond what the facts require."""
 
@@ -40,7 +40,7 @@ class Options:
     """Replace an existing output file."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FixPlan:
     """What ``fix`` will do for one input, decided before anything is written."""
 
@@ -54,6 +54,8 @@ class FixPlan:
     """The FFmpeg run; ``None`` when no run can fix the input (see :attr:`refusal`)."""
     refusal: str | None = None
     """Why the input cannot be fixed, for people."""
+    needed: bool = True
+    """``False``: the input passes as it is, and :attr:`recipe` only copies its streams into the target."""
 
     @property
     def audio(self) -> bool:
@@ -75,7 +77,7 @@ class FixPlan:
         return ffmpeg.command(self.recipe, audio=self.audio, executable=executable)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FixResult:
     """What running a plan produced."""
 
@@ -138,8 +140,9 @@ def plan_fix(
         drop_alpha=options.drop_alpha and bool(facts.transparent), crop=options.crop, draft=options.draft
     )
     recipe = checks.conform_recipe(facts, profile, wishes, str(dst))
-    # Nothing to fix: still write the output the caller asked for, as a plain stream copy.
-    recipe = recipe or fixes.remux_recipe(facts, profile, wishes, str(dst))
+    if recipe is None:  # nothing to fix: still write the output the caller asked for, as a stream copy
+        remux = fixes.remux_recipe(facts, profile, wishes, str(dst))
+        return FixPlan(report, str(dst), profile, remux, needed=False)
     return FixPlan(report, str(dst), profile, recipe)
 
 

@@ -1,0 +1,167 @@
+"""A parsed ``check`` invocation, whose fields are the one table of ``check``'s options.
+
+Each option's field carries its default and, in its metadata, a :class:`Spec`: flags, help, bounds,
+how to read a value. The Typer-free parser (:mod:`avatar_preflight_cli.fast`) is driven by this
+table; the Typer command (:mod:`avatar_preflight_cli.commands.check`) declares its options from it;
+``tests/test_cli_fast.py`` walks every click parameter of that command and fails on any difference
+in name, flags, default, bounds or choices. Imports no CLI framework: a plain ``check`` reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import Field, dataclass, field, fields
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from validator.formats import Format
+from validator.formats.text import Detail
+
+
+class Transparent(str, Enum):
+    """The ``Transparent`` flag a person says they will send (``check``, ``update``)."""
+
+    AUTO = "auto"
+    TRUE = "true"
+    FALSE = "false"
+
+    def declared(self) -> bool | None:
+        """``None`` for ``auto`` (derive it from the file), else the flag."""
+        return None if self is Transparent.AUTO else self is Transparent.TRUE
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """How one option of ``check`` is written and read."""
+
+    flags: tuple[str, ...]
+    """``--format``, ``-f``: the long flag first."""
+    help: str
+    read: Callable[[str], Any] | None = None
+    """Turns the text given into the value (``int``, ``Path``, an enum); ``None`` for a switch."""
+    negation: str | None = None
+    """A switch's ``--no-...`` flag."""
+    min: float | None = None
+    metavar: str | None = None
+    file_okay: bool = True
+    """``False``: the value names a folder, and an existing file is a usage error."""
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The accepted values of an enum-valued option."""
+        if isinstance(self.read, type) and issubclass(self.read, Enum):
+            return tuple(str(member.value) for member in self.read)
+        return None
+
+
+def _spec(*flags: str, help: str, **spec: Any) -> dict[str, Spec]:
+    """A field's metadata naming its option."""
+    return {"spec": Spec(flags, help, **spec)}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckArgs:
+    """``check [OPTIONS] PATH...``, parsed."""
+
+    paths: tuple[str, ...]
+    transparent: Transparent = field(
+        default=Transparent.AUTO,
+        metadata=_spec(
+            "--transparent",
+            read=Transparent,
+            help="The Transparent flag you will send; 'auto' derives it from the file.",
+        ),
+    )
+    deep: bool = field(
+        default=False,
+        metadata=_spec(
+            "--deep", negation="--no-deep", help="Decode a few frames to measure the alpha channel."
+        ),
+    )
+    output_format: Format | None = field(
+        default=None,
+        metadata=_spec(
+            "--format",
+            "-f",
+            read=Format,
+            help="Output format (default: github under GitHub Actions, else text).",
+        ),
+    )
+    output: Path | None = field(
+        default=None,
+        metadata=_spec("--output", "-o", read=Path, metavar="FILE", help="Write the report to FILE."),
+    )
+    strict: bool = field(
+        default=False, metadata=_spec("--strict", negation="--no-strict", help="Warnings fail the check too.")
+    )
+    jobs: int | None = field(
+        default=None,
+        metadata=_spec(
+            "--jobs", read=int, min=1, metavar="N", help="Files probed in parallel (default: CPU count)."
+        ),
+    )
+    rules: Path | None = field(
+        default=None,
+        metadata=_spec(
+            "--rules", read=Path, metavar="FILE", help="A rules TOML overriding the default rules."
+        ),
+    )
+    timeout: float = field(
+        default=15.0,
+        metadata=_spec(
+            "--timeout",
+            read=float,
+            min=0.1,
+            metavar="SECONDS",
+            help="Seconds one file's probe may take before it is reported and skipped.",
+        ),
+    )
+    preview: Path | None = field(
+        default=None,
+        metadata=_spec(
+            "--preview",
+            read=Path,
+            metavar="DIR",
+            file_okay=False,
+            help="Also write a contact sheet of each video into this folder.",
+        ),
+    )
+    detail: Detail = Detail.NORMAL
+    """From ``-q``/``-v``, before or after the command (:data:`DETAIL_FLAGS`)."""
+
+
+def options() -> dict[str, tuple[Field[Any], Spec]]:
+    """Every option of ``check`` by field name, with its field (the default) and its :class:`Spec`."""
+    return {f.name: (f, f.metadata["spec"]) for f in fields(CheckArgs) if "spec" in f.metadata}
+
+
+def spec(name: str) -> Spec:
+    """The :class:`Spec` of the option stored in field ``name``."""
+    return options()[name][1]
+
+
+DEFAULTS = CheckArgs(paths=())
+"""Every default, to declare the Typer command's options with."""
+
+DETAIL_FLAGS = {
+    "-q": Detail.QUIET,
+    "--quiet": Detail.QUIET,
+    "-v": Detail.VERBOSE,
+    "--verbose": Detail.VERBOSE,
+}
+"""``-q``/``-v``: accepted before the command and after it, by every command."""
+QUIET_HELP = "Print only failures and errors; rely on the exit code."
+VERBOSE_HELP = "Print every fact, the commands run and timings."
+
+DEPRECATED = {"--profile": "--rules"}
+"""Old spellings still accepted by ``check`` and ``fix`` (hidden; each use prints one warning). Only
+the Typer command reads them: the fast parser hands such a run over, so the warning has one author."""
+
+
+def deprecation(old: str) -> str:
+    """The one warning line a deprecated flag prints."""
+    return (
+        f"avatar-preflight: warning: {old} for the rules file is deprecated, use {DEPRECATED[old]} "
+        "(--profile names the credential profile of the cloud commands)"
+    )

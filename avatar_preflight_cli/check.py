@@ -1,0 +1,98 @@
+"""The body of ``check``: what both parsers run once the arguments are read. Imports no CLI framework."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from avatar_preflight_cli.args import CheckArgs
+from avatar_preflight_cli.errors import CannotRun
+from validator.formats.text import Detail
+
+if TYPE_CHECKING:
+    from validator.findings import BatchReport
+
+
+def say(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+
+
+def colour(stream: object) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def run_check(args: CheckArgs) -> bool:
+    """Check the files, render the report, write it; whether every file passes.
+
+    Raises the library's ``UsageError`` (no such file) and ``ProfileError`` (a bad rules file), and
+    :class:`CannotRun` when the report or a preview cannot be written.
+    """
+    from validator import check_files
+    from validator.discover import expand
+    from validator.probe.reader import Limits
+    from validator.profile import discover, load
+
+    rules = load(args.rules) if args.rules else discover()
+    inputs = expand(list(args.paths))
+    report = check_files(
+        list(inputs.files),
+        args.transparent.declared(),
+        profile=rules,
+        deep=args.deep,
+        strict=args.strict,
+        jobs=args.jobs,
+        limits=Limits(args.timeout),
+    )
+    text = _render(report, args)
+    if args.detail is Detail.VERBOSE:
+        took = sum(f.seconds or 0 for f in report.files)
+        say(f"{plural(len(report.files), 'file')}; probing took {took:.2f} s in all")
+    if args.preview is not None:
+        _previews([f.path for f in report.files if f.facts is not None and f.facts.video is not None], args)
+    if args.output is None:
+        sys.stdout.write(text)
+        return not report.failed
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CannotRun(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    failed = sum(1 for f in report.files if f.failed(args.strict))
+    if args.detail is not Detail.QUIET:
+        say(f"{len(report.files)} checked, {failed} failed; report written to {args.output}")
+    return not report.failed
+
+
+def _render(report: BatchReport, args: CheckArgs) -> str:
+    from validator.formats import Format, render
+
+    fmt = args.output_format or (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TEXT)
+    if fmt is not Format.TEXT:
+        return render(fmt, report)
+    from validator.formats.text import render as render_text
+
+    return render_text(report, detail=args.detail, colour=args.output is None and colour(sys.stdout))
+
+
+def _previews(paths: list[str], args: CheckArgs) -> None:
+    from validator.preview import write_sheets
+
+    assert args.preview is not None
+    folder: Path = args.preview
+    try:
+        outcomes = write_sheets(paths, folder)
+    except OSError as exc:
+        raise CannotRun(f"cannot write previews into {folder}: {exc.strerror or exc}") from exc
+    for outcome in outcomes:
+        if outcome.sheet is None:
+            say(f"avatar-preflight: no preview of {outcome.source}: {outcome.problem}")
+        elif args.detail is Detail.VERBOSE:
+            say(f"preview of {outcome.source}: {outcome.sheet}")

@@ -1,0 +1,199 @@
+"""``update``, ``status`` and ``jobs``: settings in, events drawn, the result on stdout as text or JSON.
+
+The work is in :mod:`validator.cloud`; errors go up to ``cli.py`` (exit 3 for credentials and
+configuration, 4 for the cloud's refusals, with a line saying what to do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from avatar_preflight_cli.args import Transparent
+from avatar_preflight_cli.events import EventPrinter, confirmation, terminate_as_interrupt
+from avatar_preflight_cli.shared import ICE_ONLY, CloudFormat, Connection, FormatOpt, session, shared
+from validator.formats.text import Detail
+
+if TYPE_CHECKING:
+    from validator.cloud.events import Outcome, UpdateResult
+    from validator.cloud.params import UpdateParams
+
+
+@shared("region", "endpoint", "profile", "bucket", "oss_endpoint", "prefix")
+def update(
+    ctx: typer.Context,
+    job_id: Annotated[
+        str, typer.Option(metavar="JOB_ID", help="The training job to update; 'new' creates one.")
+    ],
+    video: Annotated[
+        str | None, typer.Option(metavar="VIDEO", help="A file, an OSS URL or a media ID.")
+    ] = None,
+    portrait: Annotated[
+        str | None, typer.Option(metavar="IMAGE", help="Square JPEG/PNG: a file or a media ID.")
+    ] = None,
+    thumbnail: Annotated[
+        str | None, typer.Option(metavar="URL", help="https OSS URL for the trained thumbnail.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="NAME", help="AvatarName, at most 7 characters.")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="AvatarDescription, at most 1,000.")
+    ] = None,
+    transparent: Annotated[
+        Transparent, typer.Option(help="'auto' sends the value derived from the video.")
+    ] = Transparent.AUTO,
+    submit: Annotated[bool, typer.Option(help="Submit the job for training afterwards.")] = False,
+    wait: Annotated[bool, typer.Option(help="Wait until training ends (Success or Fail).")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check, print the requests, send nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before changing anything.")] = False,
+    output_format: FormatOpt = CloudFormat.text,
+    use_sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Use an embedded local sandbox (no cloud account).")
+    ] = False,
+    *,
+    detail: Detail,
+    connection: Connection,
+) -> Outcome:
+    """Validate, upload, register and update an ICE avatar-training job, safely."""
+    from validator.cloud.params import UpdateParams
+    from validator.cloud.report import update_json, update_text
+
+    as_json = _report_as(ctx, output_format, job_id)
+    params = UpdateParams(
+        job_id=job_id,
+        video=video,
+        portrait=portrait,
+        thumbnail=thumbnail,
+        name=name,
+        description=description,
+        transparent=transparent.declared(),
+        submit=submit,
+        wait=wait,
+    )
+    # Nobody is asked with --yes or --dry-run, nor for the embedded sandbox, which changes nothing real.
+    asked = not (yes or dry_run or use_sandbox)
+    result = _run(params, connection, detail, dry_run=dry_run, asked=asked, use_sandbox=use_sandbox)
+    typer.echo(update_json(result) if as_json else update_text(result), nl=False)
+    return result.outcome
+
+
+def _run(
+    params: UpdateParams,
+    connection: Connection,
+    detail: Detail,
+    *,
+    dry_run: bool,
+    asked: bool,
+    use_sandbox: bool,
+) -> UpdateResult:
+    """The update flow with its events drawn; an interrupt leaves with a line saying what is left."""
+    from validator.cloud.flow import FlowOptions, run_update
+    from validator.cloud.report import interrupted_text
+    from validator.cloud.transfer import from_environment
+    from validator.profile import discover
+
+    sink = EventPrinter(detail)
+    try:
+        with terminate_as_interrupt(), _environment(connection, use_sandbox) as (settings, credentials):
+            transfer = from_environment()
+            options = FlowOptions(
+                region=settings.region.value or "",
+                bucket=settings.bucket.value,
+                prefix=settings.prefix.value or "",
+                profile=discover(),
+                dry_run=dry_run,
+                tuning=transfer.tuning,
+                poll_seconds=0.5 if use_sandbox else 10.0,
+                media_poll_seconds=0.2 if use_sandbox else 2.0,
+            )
+            sink.settings(settings, transfer)
+
+            def connect() -> Any:
+                from validator.cloud.connect import connect as build
+
+                return build(
+                    settings, credentials, sink=sink, tuning=transfer.tuning, timeouts=transfer.timeouts
+                )
+
+            return run_update(params, connect, options, sink, confirmation(asked=asked))
+    except KeyboardInterrupt as exc:
+        sink.close()
+        raise type(exc)(interrupted_text(sink.step, params.job_id)) from None
+    finally:
+        sink.close()
+
+
+@shared(*ICE_ONLY)
+def status(
+    ctx: typer.Context,
+    job_id: Annotated[str, typer.Argument(metavar="JOB_ID", help="The training job.")],
+    output_format: FormatOpt = CloudFormat.text,
+    *,
+    connection: Connection,
+) -> None:
+    """Show one avatar-training job (GetAvatarTrainingJob)."""
+    from validator.cloud.report import as_json, job_document, job_text
+
+    json_ = _report_as(ctx, output_format, job_id)
+    with _environment(connection, False) as (settings, credentials):
+        job = _services(settings, credentials).ice.get_job(job_id)
+    typer.echo(as_json(job_document(job)) if json_ else job_text(job), nl=False)
+
+
+@shared(*ICE_ONLY)
+def jobs(
+    ctx: typer.Context,
+    status_filter: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help="Only jobs in this state.")
+    ] = None,
+    page: Annotated[int, typer.Option(min=1, metavar="N", help="Page number.")] = 1,
+    page_size: Annotated[int, typer.Option(min=1, max=100, metavar="N", help="Jobs per page.")] = 20,
+    output_format: FormatOpt = CloudFormat.text,
+    *,
+    connection: Connection,
+) -> None:
+    """List avatar-training jobs, newest first (ListAvatarTrainingJobs)."""
+    from validator.cloud.report import as_json, jobs_document, jobs_text
+
+    json_ = _report_as(ctx, output_format, None)
+    with _environment(connection, False) as (settings, credentials):
+        found = _services(settings, credentials).ice.list_jobs(status_filter, page, page_size)
+    typer.echo(as_json(jobs_document(found)) if json_ else jobs_text(found), nl=False)
+
+
+def _report_as(ctx: typer.Context, output_format: CloudFormat, job_id: str | None) -> bool:
+    """Tell ``cli.py`` how to report an error of this run; whether the result is JSON."""
+    invocation = session(ctx)
+    invocation.json = output_format is CloudFormat.json
+    invocation.job_id = job_id
+    return invocation.json
+
+
+def _services(settings: Any, credentials: Any) -> Any:
+    from validator.cloud.connect import connect
+    from validator.cloud.transfer import from_environment
+
+    transfer = from_environment()
+    return connect(settings, credentials, tuning=transfer.tuning, timeouts=transfer.timeouts)
+
+
+@contextmanager
+def _environment(connection: Connection, use_sandbox: bool) -> Iterator[tuple[Any, Any]]:
+    """Settings and credentials: resolved from options, environment and project file, or an embedded
+    sandbox started for the duration of the command."""
+    if use_sandbox:
+        from validator.cloud.embedded import embedded_sandbox
+
+        typer.echo("starting an embedded sandbox on 127.0.0.1 (no cloud account is used)", err=True)
+        with embedded_sandbox() as embedded:
+            yield embedded.settings, embedded.credentials
+        return
+    from validator.cloud.credentials import ChainCredentials
+    from validator.cloud.settings import resolve
+
+    settings = resolve(connection.options())
+    yield settings, ChainCredentials(settings.profile.value)
