@@ -2,8 +2,9 @@
 
 :class:`IceService` is what the flow needs; :class:`SdkIceService` speaks it through
 ``alibabacloud_ice20201109`` with explicit timeouts, retries throttling and 5xx answers with backoff
-and jitter (honouring ``x-acs-retry-after``), and turns every SDK exception into one
-:class:`~validator.cloud.errors.CloudError` carrying the service's code, message and request ID.
+and jitter (honouring ``x-acs-retry-after``), and turns the SDK's two failure types (the service's
+refusal, no answer at all) into one :class:`~validator.cloud.errors.CloudError` carrying the
+service's code, message and request ID. Other exceptions are bugs and keep their type.
 Parameters travel by their wire names (``AvatarName``, ``Video``...), so what a dry run prints is
 exactly what is sent.
 """
@@ -14,11 +15,18 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from validator.cloud.errors import CloudError, transport_message, unreachable
+from validator.cloud.credentials import MISSING
+from validator.cloud.errors import CloudError, CredentialsError
 from validator.cloud.jobs import JobPage, JobView, MediaView, integer, number
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+from validator.cloud.transport import transport_failure
+from validator.errors import PreflightError
+
+if TYPE_CHECKING:
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+    from Tea.exceptions import UnretryableException
 
 T = TypeVar("T")
 
@@ -163,16 +171,24 @@ class SdkIceService:
     # -- plumbing ------------------------------------------------------------------------------
 
     def _call(self, action: str, method: Callable[[Any, Any], Any], request: Any) -> Any:
+        from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+        from Tea.exceptions import UnretryableException
+
         attempt = 0
 
         def once() -> Any:
             nonlocal attempt
             attempt += 1
             self.calls.append(action)
+            # Only the SDK's two failure types are the cloud's doing: an answer that says no, and
+            # a request that got no answer. Anything else is a bug (ours or the SDK's) and keeps
+            # its type, so the command line reports it as one instead of as a network failure.
             try:
                 return method(request, self._runtime).body
-            except Exception as exc:
-                raise translate(exc, action) from exc
+            except AlibabaCloudException as exc:
+                raise refusal(exc, action) from exc
+            except UnretryableException as exc:
+                raise no_answer(exc, action) from exc
 
         def observe(n: int, wait: float, exc: Exception) -> None:
             if self._on_retry is not None and isinstance(exc, CloudError):
@@ -201,30 +217,34 @@ def judge(exc: Exception, action: str) -> Verdict:
     return Verdict(False)
 
 
-def translate(exc: Exception, action: str) -> CloudError:
-    """One :class:`CloudError` for any SDK or transport exception."""
-    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+def refusal(exc: AlibabaCloudException, action: str) -> CloudError:
+    """The service's answer (code, message, request ID, HTTP status) as a :class:`CloudError`."""
+    from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
-    if isinstance(exc, AlibabaCloudException):
-        retry_after = getattr(exc, "retry_after", None)
-        seconds = (
-            float(retry_after) / 1000.0 if isinstance(exc, ThrottlingException) and retry_after else None
-        )
-        return CloudError(
-            str(exc.code or "Unknown"),
-            _clean(_service_message(exc)),
-            request_id=exc.request_id or _request_id(exc),
-            status=exc.status_code,
-            action=action,
-            retry_after=seconds,
-        )
-    if isinstance(exc, CloudError):
-        return exc
-    # Transport failures (darabonba's UnretryableException wraps requests' errors): the text is long
-    # and names the URL; say what happened in a few words instead.
-    inner = getattr(exc, "inner_exception", None) or exc
-    text = f"{type(inner).__name__}: {inner}"
-    return CloudError("NetworkError", transport_message(text), action=action, unreachable=unreachable(text))
+    retry_after = exc.retry_after if isinstance(exc, ThrottlingException) else None
+    return CloudError(
+        str(exc.code or "Unknown"),
+        _clean(_service_message(exc)),
+        request_id=exc.request_id or _request_id(exc),
+        status=exc.status_code,
+        action=action,
+        retry_after=float(retry_after) / 1000.0 if retry_after else None,
+    )
+
+
+def no_answer(exc: UnretryableException, action: str) -> PreflightError:
+    """A request the SDK gave up on. The SDK wraps whatever its request code raised in one type, so
+    the wrapped exception decides: a transport failure becomes a ``NetworkError``, a credential the
+    provider could not refresh a :class:`CredentialsError`; anything else is re-raised as itself."""
+    from alibabacloud_credentials.exceptions import CredentialException
+
+    inner = exc.inner_exception
+    if isinstance(inner, CredentialException):
+        return CredentialsError(f"{MISSING} (the credential could not be refreshed: {inner.message})")
+    failure = transport_failure(exc)
+    if failure is None:
+        raise inner if isinstance(inner, Exception) else exc
+    return CloudError("NetworkError", failure.message, action=action, unreachable=failure.unreachable)
 
 
 def _service_message(exc: Any) -> str:

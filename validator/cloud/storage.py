@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from validator.cloud.credentials import CredentialSource
-from validator.cloud.errors import CloudError, transport_message, unreachable
+from validator.cloud.errors import CloudError
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+from validator.cloud.transport import TransportFailure, transport_failure
 
 TIMEOUT_ATTEMPTS = 2
 """Tries in all when OSS does not answer in time (the ICE client's rule too)."""
@@ -480,14 +481,14 @@ def translate(exc: Any, action: str) -> CloudError:
     scrub(exc)
     status = getattr(exc, "status", None)
     if status == -2:  # RequestError: the request got no answer (reset, timeout, refused)
-        text = str(exc)
+        failure = transport_failure(exc) or TransportFailure(str(exc).strip()[:300], unreachable=False)
         return CloudError(
             "NetworkError",
-            transport_message(text),
+            failure.message,
             status=None,
             service="OSS",
             action=action,
-            unreachable=unreachable(text),
+            unreachable=failure.unreachable,
         )
     if status == -3:  # InconsistentError: the CRC-64 of what arrived differs from the local file
         return CloudError(
