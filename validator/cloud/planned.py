@@ -5,6 +5,7 @@ interactive run shows them before asking, and :func:`client_token` makes registr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from validator.cloud.params import MediaRef, RefKind, UpdateParams
 from validator.cloud.storage import content_digest, object_key
 
 if TYPE_CHECKING:
-    from validator.cloud.flow import FlowOptions
+    from validator.cloud.options import FlowOptions
 
 PENDING_VIDEO = "<MediaId from RegisterMediaInfo (video)>"
 PENDING_PORTRAIT = "<MediaId from RegisterMediaInfo (portrait)>"
@@ -39,7 +40,7 @@ def planned_requests(
     params: UpdateParams,
     video: MediaRef | None,
     portrait: MediaRef | None,
-    fields: dict[str, object],
+    fields: Mapping[str, object],
     options: FlowOptions,
 ) -> list[Request]:
     """Every request, in order, with placeholders for IDs the service has not given yet."""
