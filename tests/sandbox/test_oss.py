@@ -213,8 +213,8 @@ def test_uploaded_parts_are_checked_against_the_crc_the_service_reports(
     import random
 
     import validator.sandbox.objects
+    from validator.cloud.oss_bucket import RetryingBucket
     from validator.cloud.retry import RetryPolicy
-    from validator.cloud.storage import RetryingBucket
     from validator.crc64 import Crc64
 
     quiet = lambda *a: None  # noqa: E731
