@@ -25,12 +25,12 @@ from validator.cloud.events import (
     ignore,
 )
 from validator.cloud.ice import IceService
-from validator.cloud.images import read_image_info
 from validator.cloud.jobs import FINAL, JobStatus, JobView
 from validator.cloud.options import FlowOptions, Run, Services
 from validator.cloud.params import CheckedParams, MediaRef, RefKind
 from validator.cloud.planned import PENDING_PORTRAIT, PENDING_VIDEO, compact
 from validator.findings import FileReport, Finding
+from validator.imageinfo import read_image_info
 
 PLACEHOLDERS = {"portrait": PENDING_PORTRAIT, "video": PENDING_VIDEO}
 WIRE = {"portrait": "Portrait", "video": "Video"}

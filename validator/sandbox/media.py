@@ -28,7 +28,7 @@ from validator.sandbox.objects import ObjectStore
 from validator.sandbox.probe import ProbeFn
 
 if TYPE_CHECKING:
-    from validator.cloud.images import ImageInfo
+    from validator.imageinfo import ImageInfo
 
 
 class MediaStatus(str, Enum):
@@ -235,7 +235,7 @@ class MediaLibrary:
 
 def _image(path: Path) -> ImageInfo | None:
     """The header of a PNG or JPEG; ``None`` for anything else (videos go to the probe)."""
-    from validator.cloud.images import read_image_info
+    from validator.imageinfo import read_image_info
 
     try:
         return read_image_info(path)
