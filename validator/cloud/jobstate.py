@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from validator.cloud.jobs import JobStatus, JobView
 from validator.findings import Finding, Severity
 
-EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT.value, JobStatus.FAIL.value})
-BUSY = frozenset({JobStatus.QUEUING.value, JobStatus.TRAINING.value})
+# The service's rules as this client predicts them; the sandbox enforces its own statement of them
+# (validator/sandbox/jobs.py), so a wrong prediction fails a test (see validator/jobstatus.py).
+EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT, JobStatus.FAIL})
+BUSY = frozenset({JobStatus.QUEUING, JobStatus.TRAINING})
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import Enum
 from typing import Any
 
+from validator.jobstatus import JobStatus
 from validator.sandbox.clock import Clock
 from validator.sandbox.db import Database
 from validator.sandbox.errors import ApiError, invalid
 
-
-class JobStatus(str, Enum):
-    """The states of an avatar-training job."""
-
-    INIT = "Init"
-    QUEUING = "Queuing"
-    TRAINING = "Training"
-    SUCCESS = "Success"
-    FAIL = "Fail"
-
-
+# The service's rules, enforced here independently of the client's prediction of them
+# (validator/cloud/jobstate.py): see validator/jobstatus.py for why they are not shared.
 EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT, JobStatus.FAIL})
 SUBMITTABLE = frozenset({JobStatus.INIT, JobStatus.FAIL})
 BUSY = frozenset({JobStatus.QUEUING, JobStatus.TRAINING})
