@@ -47,9 +47,12 @@ def printed(tmp_path: Path) -> Iterator[Path]:
 
 def _with_printed(env_file: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The command line run by a shell that first sourced the printed lines."""
-    shell = ["sh", "-c", '. "$1" && shift && exec "$@"', "sh", str(env_file)]
+    return _cli(["sh", "-c", '. "$1" && shift && exec "$@"', "sh", str(env_file)], home, *args)
+
+
+def _cli(prefix: list[str], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*shell, sys.executable, "-c", "from cli import main; main()", *args],
+        [*prefix, sys.executable, "-c", "from cli import main; main()", *args],
         cwd=ROOT,
         env=cli_env(home),
         capture_output=True,
@@ -92,13 +95,5 @@ def test_update_status_and_jobs_reach_the_sandbox_with_only_the_printed_lines(
 def test_without_the_printed_lines_the_commands_do_not_find_the_sandbox(tmp_path: Path) -> None:
     # The contrast that makes the test above mean something: the same environment, nothing sourced,
     # has no credentials at all.
-    done = subprocess.run(
-        [sys.executable, "-c", "from cli import main; main()", "jobs"],
-        cwd=ROOT,
-        env=cli_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    done = _cli([], tmp_path, "jobs")
     assert done.returncode == 3 and "ALIBABA_CLOUD_ACCESS_KEY_ID" in done.stderr

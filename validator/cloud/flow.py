@@ -132,16 +132,7 @@ def check_remote_video(run: Run, checked: Checked, services: Services) -> Known 
     run.emit(Event(Step.VIDEO, EventKind.START, f"reading {video.value} remotely (headers only)"))
     remote = media_steps.check_remote(video, services, run.params.transparent, run.options)
     report = _check_video(remote.report, run.emit)
-    media = {
-        "video": MediaOutcome(
-            role="video",
-            given=video.value,
-            kind=video.kind,
-            media_id=remote.media_id,
-            input_url=remote.input_url,
-            remote=remote.read,
-        )
-    }
+    media = {"video": _remote_outcome(video, remote)}
     if report.errors:
         return run.refused(report.errors, video=report, media=tuple(media.values()))
     return Known(refs=checked.refs, report=report, media=media)
@@ -182,17 +173,11 @@ def plan_job(run: Run, known: Known, services: Services) -> Planned | UpdateResu
         and job.video
         and (params.transparent is not None or params.submit)
     ):
-        current = _check_current_video(job.video, services, run.options, run.emit)
+        current_ref = MediaRef(RefKind.MEDIA_ID, job.video)
+        current = _check_current_video(current_ref, services, run.options, run.emit)
         if current is not None:
             report = current.report
-            media["video"] = MediaOutcome(
-                role="video",
-                given=job.video,
-                kind=RefKind.MEDIA_ID,
-                media_id=job.video,
-                input_url=current.input_url,
-                remote=current.read,
-            )
+            media["video"] = _remote_outcome(current_ref, current)
             plan = plan_update(job, replace(wanted, current_video_alpha=report.transparent))
     if plan.refused:
         run.emit(Event(Step.JOB, EventKind.DONE, f"the job is {job.status}: refused"))
@@ -249,13 +234,13 @@ def _check_video(report: FileReport, emit: Sink) -> FileReport:
 
 
 def _check_current_video(
-    media_id: str, services: Services, options: FlowOptions, emit: Sink
+    ref: MediaRef, services: Services, options: FlowOptions, emit: Sink
 ) -> media_steps.RemoteCheck | None:
     """The job's existing video, read remotely, for a Transparent set (or submitted) without a new
     video. ``None`` when it cannot be read: the flag is then not checked against it, and a note says so."""
-    emit(Event(Step.VIDEO, EventKind.START, f"reading the job's current video {media_id} (headers only)"))
+    emit(Event(Step.VIDEO, EventKind.START, f"reading the job's current video {ref.value} (headers only)"))
     try:
-        current = media_steps.check_remote(MediaRef(RefKind.MEDIA_ID, media_id), services, None, options)
+        current = media_steps.check_remote(ref, services, None, options)
     except (CloudError, RemoteReadError) as exc:
         emit(
             Event(
@@ -267,6 +252,18 @@ def _check_current_video(
         return None
     _check_video(current.report, emit)
     return current
+
+
+def _remote_outcome(ref: MediaRef, check: media_steps.RemoteCheck) -> MediaOutcome:
+    """A video in the cloud, as the result reports it: where it is and what reading it cost."""
+    return MediaOutcome(
+        role="video",
+        given=ref.value,
+        kind=ref.kind,
+        media_id=check.media_id,
+        input_url=check.input_url,
+        remote=check.read,
+    )
 
 
 def _planned_id(ref: MediaRef | None, outcome: MediaOutcome | None, placeholder: str) -> str | None:

@@ -203,12 +203,7 @@ class Jobs:
             elif isinstance(value, bool):
                 value = int(value)
             values.append(value)
-        if insert:
-            marks = ", ".join("?" for _ in _COLUMNS)
-            self._db.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
-        else:
-            sets = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-            self._db.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*values[1:], values[0]])
+        self._db.save_row("jobs", _COLUMNS, values, insert=insert)
 
 
 def not_found(job_id: str) -> ApiError:

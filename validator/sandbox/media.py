@@ -225,12 +225,7 @@ class MediaLibrary:
             elif column == "info" and value is not None:
                 value = json.dumps(value)
             values.append(value)
-        if insert:
-            marks = ", ".join("?" for _ in _COLUMNS)
-            self._db.execute(f"INSERT INTO media ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
-        else:
-            sets = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-            self._db.execute(f"UPDATE media SET {sets} WHERE media_id = ?", [*values[1:], values[0]])
+        self._db.save_row("media", _COLUMNS, values, insert=insert)
 
 
 def _image(path: Path) -> ImageInfo | None:
