@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from validator.cloud.credentials import MISSING
 from validator.cloud.errors import CloudError, CredentialsError
@@ -25,10 +25,29 @@ from validator.cloud.transport import transport_failure
 from validator.errors import PreflightError
 
 if TYPE_CHECKING:
+    from alibabacloud_credentials.client import Client as CredentialClient
+    from alibabacloud_ice20201109.client import Client
+    from alibabacloud_ice20201109.models import (
+        GetAvatarTrainingJobResponseBodyDataAvatarTrainingJob,
+        GetMediaInfoResponseBodyMediaInfo,
+        ListAvatarTrainingJobsResponseBodyDataAvatarTrainingJobList,
+    )
     from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+    from darabonba.model import DaraModel
+    from darabonba.runtime import RuntimeOptions
     from Tea.exceptions import UnretryableException
 
 T = TypeVar("T")
+Body = TypeVar("Body", covariant=True)
+Req = TypeVar("Req", bound="DaraModel", contravariant=True)
+
+
+class _Response(Protocol[Body]):
+    """An SDK ``*Response``: headers, status code and the parsed ``body``."""
+
+    @property
+    def body(self) -> Body: ...
+
 
 UPDATE_FIELDS = {
     "AvatarName": "avatar_name",
@@ -89,7 +108,7 @@ class SdkIceService:
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         *,
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
@@ -170,13 +189,15 @@ class SdkIceService:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _call(self, action: str, method: Callable[[Any, Any], Any], request: Any) -> Any:
+    def _call(
+        self, action: str, method: Callable[[Req, RuntimeOptions], _Response[Body]], request: Req
+    ) -> Body:
         from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
         from Tea.exceptions import UnretryableException
 
         attempt = 0
 
-        def once() -> Any:
+        def once() -> Body:
             nonlocal attempt
             attempt += 1
             self.calls.append(action)
@@ -247,7 +268,7 @@ def no_answer(exc: UnretryableException, action: str) -> PreflightError:
     return CloudError("NetworkError", failure.message, action=action, unreachable=failure.unreachable)
 
 
-def _service_message(exc: Any) -> str:
+def _service_message(exc: AlibabaCloudException) -> str:
     """The service's own ``Message`` (the SDK's text wraps it in ``code: 400, ... request id: ...``)."""
     data = getattr(exc, "data", None)
     if isinstance(data, Mapping) and isinstance(data.get("Message"), str):
@@ -255,7 +276,7 @@ def _service_message(exc: Any) -> str:
     return str(exc.message or "")
 
 
-def _request_id(exc: Any) -> str | None:
+def _request_id(exc: AlibabaCloudException) -> str | None:
     data = getattr(exc, "data", None)
     if isinstance(data, Mapping):
         value = data.get("RequestId")
@@ -268,7 +289,12 @@ def _clean(message: str) -> str:
     return first[:300]
 
 
-def _job(job: Any, job_id: str) -> JobView:
+def _job(
+    job: GetAvatarTrainingJobResponseBodyDataAvatarTrainingJob
+    | ListAvatarTrainingJobsResponseBodyDataAvatarTrainingJobList
+    | None,
+    job_id: str,
+) -> JobView:
     if job is None:
         return JobView(job_id, "Unknown")
     transparent = job.transparent if isinstance(getattr(job, "transparent", None), bool) else None
@@ -290,7 +316,7 @@ def _job(job: Any, job_id: str) -> JobView:
     )
 
 
-def _media(info: Any, media_id: str) -> MediaView:
+def _media(info: GetMediaInfoResponseBodyMediaInfo | None, media_id: str) -> MediaView:
     basic = getattr(info, "media_basic_info", None)
     files = list(getattr(info, "file_info_list", None) or [])
     file_basic = files[0].file_basic_info if files and files[0].file_basic_info else None
@@ -311,7 +337,9 @@ def _media(info: Any, media_id: str) -> MediaView:
     )
 
 
-def sdk_client(endpoint: str, region: str, protocol: str, credential: Any, timeouts: Timeouts) -> Any:
+def sdk_client(
+    endpoint: str, region: str, protocol: str, credential: CredentialClient, timeouts: Timeouts
+) -> Client:
     """The official client: endpoint set explicitly (the SDK's own map is wrong for several regions),
     credentials from the given ``alibabacloud_credentials`` client."""
     from alibabacloud_ice20201109.client import Client

@@ -22,7 +22,6 @@ from validator.cloud.events import (
     Sink,
     Step,
     UpdateResult,
-    ignore,
 )
 from validator.cloud.ice import IceService
 from validator.cloud.jobs import FINAL, JobStatus, JobView
@@ -157,7 +156,7 @@ def submit_and_wait(run: Run, sent: Sent, services: Services) -> UpdateResult:
     )
 
 
-def wait_for_job(ice: IceService, job_id: str, options: FlowOptions, emit: Sink = ignore) -> JobView:
+def wait_for_job(ice: IceService, job_id: str, options: FlowOptions, emit: Sink) -> JobView:
     """Poll GetAvatarTrainingJob until ``Success`` or ``Fail`` (or the wait timeout)."""
     started = options.clock()
     emit(Event(Step.WAIT, EventKind.START, "waiting for training to finish"))

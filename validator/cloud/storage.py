@@ -20,13 +20,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from validator.cloud.credentials import CredentialSource
 from validator.cloud.errors import CloudError
 from validator.cloud.oss_bucket import RetryingBucket
 from validator.cloud.oss_errors import judge, translate
 from validator.cloud.retry import RetryPolicy, call_with_retry
+
+if TYPE_CHECKING:
+    import oss2
+    import oss2.credentials
 
 # oss2 logs a full traceback at ERROR when an upload thread fails; the error reaches us as an
 # exception anyway, and Python's last-resort handler would print the traceback to stderr.
@@ -129,7 +133,7 @@ class OssObjectStore:
         tuning: UploadTuning | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        bucket_factory: Callable[[str], Any] | None = None,
+        bucket_factory: Callable[[str], oss2.Bucket] | None = None,
         on_retry: Callable[[int, float, CloudError], None] | None = None,
     ) -> None:
         self.bucket = bucket
@@ -141,7 +145,7 @@ class OssObjectStore:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._factory = bucket_factory or self._new_bucket
-        self._buckets: dict[str, Any] = {}
+        self._buckets: dict[str, oss2.Bucket] = {}
         self._on_retry = on_retry
         self._rng = random.Random()
 
@@ -256,12 +260,12 @@ class OssObjectStore:
 
         return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
 
-    def _bucket(self, name: str) -> Any:
+    def _bucket(self, name: str) -> oss2.Bucket:
         if name not in self._buckets:
             self._buckets[name] = self._factory(name)
         return self._buckets[name]
 
-    def _new_bucket(self, name: str) -> Any:
+    def _new_bucket(self, name: str) -> oss2.Bucket:
         import oss2
 
         auth = oss2.ProviderAuthV4(_Oss2Provider(self._credentials))
@@ -299,7 +303,7 @@ class _Oss2Provider:
     def __repr__(self) -> str:
         return "_Oss2Provider()"
 
-    def get_credentials(self) -> Any:
+    def get_credentials(self) -> oss2.credentials.Credentials:
         import oss2
 
         found = self._source.get()
