@@ -5,6 +5,7 @@ line reports it as an internal error, not as a network failure)."""
 from __future__ import annotations
 
 import socket
+import socketserver
 import struct
 import threading
 from collections.abc import Iterator
@@ -26,34 +27,23 @@ ONCE = RetryPolicy(attempts=1)
 SHORT = Timeouts(connect=1.0, read=1.0)
 
 
-class ResettingServer:
-    """Accepts a connection, reads the request's first bytes, and resets it (RST, no answer)."""
+class _Reset(socketserver.BaseRequestHandler):
+    """Reads the request's first bytes and resets the connection (RST, no answer)."""
 
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            conn.recv(1024)
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            conn.close()
-
-    def close(self) -> None:
-        self._listener.close()
+    def handle(self) -> None:
+        self.request.recv(1024)
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.request.close()
 
 
 @pytest.fixture
-def resetting() -> Iterator[ResettingServer]:
-    server = ResettingServer()
-    yield server
-    server.close()
+def resetting() -> Iterator[int]:
+    """The port of a loopback server that resets every connection."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Reset)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture
@@ -83,42 +73,33 @@ def _store(endpoint: str, tmp_path: Path, factory: Any = None) -> OssObjectStore
     )
 
 
-def _network_error(caught: pytest.ExceptionInfo[CloudError], message: str, unreachable: bool) -> None:
-    error = caught.value
-    assert error.code == "NetworkError"
-    assert error.message == message
-    assert error.unreachable is unreachable
-    assert "AVATAR_PREFLIGHT_TIMEOUT" in (advice(error) or "")
+def _both_fail(port: int, tmp_path: Path, message: str, *, unreachable: bool) -> None:
+    """ICE and OSS at ``127.0.0.1:port`` both fail with a ``NetworkError`` saying ``message``, and
+    the advice a person acts on (check the endpoint; the timeout variable; running again is safe)."""
+    calls = (
+        lambda: _ice(f"127.0.0.1:{port}").get_job("0" * 32),
+        lambda: _store(f"http://127.0.0.1:{port}", tmp_path).head("key"),
+    )
+    for service, call in zip(("ICE", "OSS"), calls, strict=True):
+        with pytest.raises(CloudError) as caught:
+            call()
+        error = caught.value
+        assert (error.service, error.code, error.message) == (service, "NetworkError", message)
+        assert error.unreachable is unreachable
+        assert "AVATAR_PREFLIGHT_TIMEOUT" in (advice(error) or "")
 
 
 def test_refused_connection_is_a_network_error(closed_port: int, tmp_path: Path) -> None:
-    with pytest.raises(CloudError) as caught:
-        _ice(f"127.0.0.1:{closed_port}").get_job("0" * 32)
-    _network_error(caught, "connection refused: nothing listens at the endpoint", unreachable=True)
-    with pytest.raises(CloudError) as caught:
-        _store(f"http://127.0.0.1:{closed_port}", tmp_path).head("key")
-    _network_error(caught, "connection refused: nothing listens at the endpoint", unreachable=True)
-    assert caught.value.service == "OSS"
+    _both_fail(closed_port, tmp_path, "connection refused: nothing listens at the endpoint", unreachable=True)
 
 
 def test_silent_server_is_a_timeout(silent_server: SilentServer, tmp_path: Path) -> None:
     waited = "no answer within the timeout (the server accepted the connection but did not reply)"
-    with pytest.raises(CloudError) as caught:
-        _ice(f"127.0.0.1:{silent_server.port}").get_job("0" * 32)
-    _network_error(caught, waited, unreachable=True)
-    with pytest.raises(CloudError) as caught:
-        _store(f"http://127.0.0.1:{silent_server.port}", tmp_path).head("key")
-    _network_error(caught, waited, unreachable=True)
+    _both_fail(silent_server.port, tmp_path, waited, unreachable=True)
 
 
-def test_reset_connection_is_retryable_network_error(resetting: ResettingServer, tmp_path: Path) -> None:
-    closed = "the connection was closed before the answer arrived"
-    with pytest.raises(CloudError) as caught:
-        _ice(f"127.0.0.1:{resetting.port}").get_job("0" * 32)
-    _network_error(caught, closed, unreachable=False)
-    with pytest.raises(CloudError) as caught:
-        _store(f"http://127.0.0.1:{resetting.port}", tmp_path).head("key")
-    _network_error(caught, closed, unreachable=False)
+def test_reset_connection_is_retryable_network_error(resetting: int, tmp_path: Path) -> None:
+    _both_fail(resetting, tmp_path, "the connection was closed before the answer arrived", unreachable=False)
 
 
 class BrokenCredential:
