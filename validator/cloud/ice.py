@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from validator.cloud.credentials import MISSING
 from validator.cloud.errors import CloudError, CredentialsError
-from validator.cloud.jobs import JobPage, JobView, MediaView, integer, number
+from validator.cloud.ice_views import job_view, media_view
+from validator.cloud.jobs import JobPage, JobView, MediaView
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
 from validator.cloud.transport import transport_failure
 from validator.errors import PreflightError
@@ -27,11 +28,6 @@ from validator.errors import PreflightError
 if TYPE_CHECKING:
     from alibabacloud_credentials.client import Client as CredentialClient
     from alibabacloud_ice20201109.client import Client
-    from alibabacloud_ice20201109.models import (
-        GetAvatarTrainingJobResponseBodyDataAvatarTrainingJob,
-        GetMediaInfoResponseBodyMediaInfo,
-        ListAvatarTrainingJobsResponseBodyDataAvatarTrainingJobList,
-    )
     from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
     from darabonba.model import DaraModel
     from darabonba.runtime import RuntimeOptions
@@ -149,7 +145,7 @@ class SdkIceService:
     def get_job(self, job_id: str) -> JobView:
         request = self._models.GetAvatarTrainingJobRequest(job_id=job_id)
         body = self._call("GetAvatarTrainingJob", self._client.get_avatar_training_job_with_options, request)
-        return _job(body.data.avatar_training_job, job_id)
+        return job_view(body.data.avatar_training_job, job_id)
 
     def list_jobs(self, status: str | None, page_no: int, page_size: int) -> JobPage:
         request = self._models.ListAvatarTrainingJobsRequest(
@@ -159,7 +155,7 @@ class SdkIceService:
             "ListAvatarTrainingJobs", self._client.list_avatar_training_jobs_with_options, request
         )
         data = body.data
-        items = tuple(_job(j, "") for j in (data.avatar_training_job_list or [])) if data else ()
+        items = tuple(job_view(j, "") for j in (data.avatar_training_job_list or [])) if data else ()
         return JobPage(int(data.total_count or 0) if data else 0, items)
 
     def update_job(self, job_id: str, fields: Mapping[str, object]) -> None:
@@ -185,7 +181,7 @@ class SdkIceService:
     def get_media(self, media_id: str) -> MediaView:
         request = self._models.GetMediaInfoRequest(media_id=media_id)
         body = self._call("GetMediaInfo", self._client.get_media_info_with_options, request)
-        return _media(body.media_info, media_id)
+        return media_view(body.media_info, media_id)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -287,54 +283,6 @@ def _request_id(exc: AlibabaCloudException) -> str | None:
 def _clean(message: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else ""
     return first[:300]
-
-
-def _job(
-    job: GetAvatarTrainingJobResponseBodyDataAvatarTrainingJob
-    | ListAvatarTrainingJobsResponseBodyDataAvatarTrainingJobList
-    | None,
-    job_id: str,
-) -> JobView:
-    if job is None:
-        return JobView(job_id, "Unknown")
-    transparent = job.transparent if isinstance(getattr(job, "transparent", None), bool) else None
-    return JobView(
-        job_id=str(job.job_id or job_id),
-        status=str(job.status or "Unknown"),
-        avatar_name=job.avatar_name,
-        avatar_description=job.avatar_description,
-        avatar_id=job.avatar_id,
-        avatar_type=job.avatar_type,
-        message=job.message,
-        portrait=job.portrait,
-        thumbnail=getattr(job, "thumbnail", None),
-        video=getattr(job, "video", None),
-        transparent=transparent,
-        first_training_time=job.first_training_time,
-        last_training_time=job.last_training_time,
-        create_time=getattr(job, "create_time", None),
-    )
-
-
-def _media(info: GetMediaInfoResponseBodyMediaInfo | None, media_id: str) -> MediaView:
-    basic = getattr(info, "media_basic_info", None)
-    files = list(getattr(info, "file_info_list", None) or [])
-    file_basic = files[0].file_basic_info if files and files[0].file_basic_info else None
-    streams = list(getattr(files[0], "video_stream_info_list", None) or []) if files else []
-    video = streams[0] if streams else None
-    return MediaView(
-        media_id=media_id,
-        status=str(getattr(basic, "status", None) or "Unknown"),
-        file_url=getattr(file_basic, "file_url", None),
-        input_url=getattr(basic, "input_url", None),
-        format_name=getattr(file_basic, "format_name", None),
-        file_size=integer(getattr(file_basic, "file_size", None)),
-        width=integer(getattr(video, "width", None)) or integer(getattr(file_basic, "width", None)),
-        height=integer(getattr(video, "height", None)) or integer(getattr(file_basic, "height", None)),
-        duration=number(getattr(video, "duration", None)) or number(getattr(file_basic, "duration", None)),
-        pix_fmt=getattr(video, "pix_fmt", None),
-        codec=getattr(video, "codec_name", None),
-    )
 
 
 def sdk_client(
