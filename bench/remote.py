@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import http.client
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -92,13 +93,19 @@ def sandbox_process(data_dir: Path) -> Iterator[Served]:
     )
     try:
         assert proc.stdout is not None
-        info = dict(proc.stdout.readline().rstrip("\n").split(": ", 1) for _ in range(6))
+        info: dict[str, str] = {}
+        for line in iter(proc.stdout.readline, ""):  # the export lines, up to the closing unset
+            if line.startswith("unset "):
+                break
+            if line.startswith("export "):
+                name, value = line.removeprefix("export ").rstrip("\n").split("=", 1)
+                info[name] = shlex.split(value)[0]
         yield Served(
-            info["endpoint"],
-            info["oss endpoint"],
-            info["access key id"],
-            info["access key secret"],
-            info["region"],
+            info["AVATAR_PREFLIGHT_ENDPOINT"],
+            info["AVATAR_PREFLIGHT_OSS_ENDPOINT"],
+            info["ALIBABA_CLOUD_ACCESS_KEY_ID"],
+            info["ALIBABA_CLOUD_ACCESS_KEY_SECRET"],
+            info["AVATAR_PREFLIGHT_REGION"],
         )
     finally:
         proc.terminate()

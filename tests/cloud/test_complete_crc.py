@@ -9,8 +9,9 @@ from typing import Any
 import oss2
 import pytest
 
+from validator.cloud.oss_bucket import RetryingBucket
+from validator.cloud.oss_errors import translate
 from validator.cloud.retry import RetryPolicy
-from validator.cloud.storage import RetryingBucket, translate
 from validator.crc64 import Crc64
 
 PARTS = [random.Random(n).randbytes(150_000 + n) for n in range(3)]

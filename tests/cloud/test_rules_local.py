@@ -11,11 +11,12 @@ import pytest
 
 from validator.cloud.credentials import Credentials, static
 from validator.cloud.errors import ConfigError
-from validator.cloud.images import portrait_problems, read_image_info
+from validator.cloud.images import portrait_problems
 from validator.cloud.jobs import JobView
 from validator.cloud.jobstate import Wanted, plan_update
 from validator.cloud.params import RefKind, UpdateParams, check_params
 from validator.cloud.settings import resolve
+from validator.imageinfo import read_image_info
 
 REGION = "cn-shanghai"
 

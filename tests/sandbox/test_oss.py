@@ -213,9 +213,9 @@ def test_uploaded_parts_are_checked_against_the_crc_the_service_reports(
     arrived as sent passes, and one the service saw differently (changed on the way) is refused."""
     import random
 
-    import validator.sandbox.objects
+    import validator.sandbox.files
+    from validator.cloud.oss_bucket import RetryingBucket
     from validator.cloud.retry import RetryPolicy
-    from validator.cloud.storage import RetryingBucket
     from validator.crc64 import Crc64
 
     quiet = lambda *a: None  # noqa: E731
@@ -231,6 +231,6 @@ def test_uploaded_parts_are_checked_against_the_crc_the_service_reports(
         def update(self, data: bytes) -> None:
             super().update(data[:-1] + bytes([data[-1] ^ 1]))
 
-    monkeypatch.setattr(validator.sandbox.objects, "Crc64", Garbled)  # what the service computes
+    monkeypatch.setattr(validator.sandbox.files, "Crc64", Garbled)  # what the service computes
     with pytest.raises(oss2.exceptions.InconsistentError):
         retrying.upload_part("c.bin", upload_id, 2, body)

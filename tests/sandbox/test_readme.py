@@ -22,17 +22,14 @@ def readme_script() -> str:
 
 
 def test_readme_script_reaches_success(sandbox: Sandbox, media: Callable[[str], Path]) -> None:
-    env = {
-        **os.environ,
-        "SANDBOX_ENDPOINT": sandbox.endpoint,
-        "SANDBOX_KEY_ID": sandbox.access_key_id,
-        "SANDBOX_SECRET": sandbox.access_key_secret,
-        "VIDEO": str(media("landscape")),
-    }
+    # The script reads only what the sandbox prints: its lines are applied by a shell, over an
+    # environment without any cloud setting of its own.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD_", "AVATAR_PREFLIGHT_"))}
+    argv = ["sh", "-c", 'eval "$1" && exec "$2" -c "$3"', "sh", sandbox.describe(), sys.executable]
     done = subprocess.run(
-        [sys.executable, "-c", readme_script()],
+        [*argv, readme_script()],
         cwd=ROOT,
-        env=env,
+        env={**clean, "VIDEO": str(media("landscape"))},
         capture_output=True,
         text=True,
         timeout=120,

@@ -68,7 +68,9 @@ def test_configured_keys_and_default_temp_dir() -> None:
         assert sandbox.access_key_id == "LTAI5tFixedKeyForCI00000"
         data_dir = sandbox.data_dir
         assert data_dir is not None and data_dir.is_dir()
-        assert "endpoint: 127.0.0.1:" in sandbox.describe()
+        described = sandbox.describe().splitlines()
+        assert f"export AVATAR_PREFLIGHT_ENDPOINT={sandbox.endpoint}" in described
+        assert "export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tFixedKeyForCI00000" in described
         ice = make_ice(sandbox)
         assert ice.list_avatar_training_jobs(models.ListAvatarTrainingJobsRequest()).body.success
     assert not data_dir.exists()  # a temporary directory goes away with the sandbox

@@ -12,8 +12,8 @@ from pathlib import Path
 from validator.cloud.credentials import CredentialSource
 from validator.cloud.errors import CloudError
 from validator.cloud.events import Event, EventKind, Sink, Step, ignore
-from validator.cloud.flow import Services
 from validator.cloud.ice import SdkIceService, Timeouts, sdk_client
+from validator.cloud.options import Services
 from validator.cloud.retry import RetryPolicy
 from validator.cloud.settings import Settings
 from validator.cloud.storage import OssObjectStore, UploadTuning

@@ -10,9 +10,13 @@ a message, a ``repr`` or a log.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from validator.cloud.errors import CredentialsError
+
+if TYPE_CHECKING:
+    from alibabacloud_credentials.client import Client
+    from alibabacloud_credentials.provider.refreshable import Credentials as ProviderCredentials
 
 MISSING = (
     "no Alibaba Cloud credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and "
@@ -46,7 +50,7 @@ class CredentialSource(Protocol):
 
     def get(self) -> Credentials: ...
 
-    def sdk_client(self) -> Any:
+    def sdk_client(self) -> Client:
         """An ``alibabacloud_credentials.client.Client`` for the ICE SDK's ``Config(credential=...)``."""
         ...
 
@@ -57,13 +61,13 @@ class ChainCredentials:
     def __init__(self, profile: str | None = None, *, static: Credentials | None = None) -> None:
         self._profile = profile
         self._static = static
-        self._client: Any = None
+        self._client: Client | None = None
 
     def __repr__(self) -> str:
         what = "static" if self._static else f"profile={self._profile!r}" if self._profile else "default"
         return f"ChainCredentials({what})"
 
-    def sdk_client(self) -> Any:
+    def sdk_client(self) -> Client:
         if self._client is None:
             self._client = _build_client(self._profile, self._static)
         return self._client
@@ -100,7 +104,7 @@ def static(access_key_id: str, access_key_secret: str, security_token: str | Non
     return ChainCredentials(static=Credentials(access_key_id, access_key_secret, security_token, "static"))
 
 
-def _build_client(profile: str | None, fixed: Credentials | None) -> Any:
+def _build_client(profile: str | None, fixed: Credentials | None) -> Client:
     from alibabacloud_credentials.client import Client
     from alibabacloud_credentials.models import Config
 
@@ -141,7 +145,7 @@ class _ProfileChain:
             ProfileCredentialsProvider(profile_name=name),
         ]
 
-    def get_credentials(self) -> Any:
+    def get_credentials(self) -> ProviderCredentials:
         from alibabacloud_credentials.exceptions import CredentialException
 
         for provider in self._providers:
@@ -155,7 +159,7 @@ class _ProfileChain:
             f"profile {self._name!r} was not found in the aliyun CLI configuration or the credentials file"
         )
 
-    async def get_credentials_async(self) -> Any:
+    async def get_credentials_async(self) -> ProviderCredentials:
         return self.get_credentials()
 
     def get_provider_name(self) -> str:

@@ -63,37 +63,3 @@ class CloudError(PreflightError):
 
 class RemoteReadError(PreflightError):
     """A remote file could not be read with Range requests (exit 4)."""
-
-
-def timed_out(text: str) -> bool:
-    """Whether a transport error's text says no answer came in time."""
-    return "timed out" in text.lower() or "timeout" in text.lower()
-
-
-def unreachable(text: str) -> bool:
-    """Whether a transport error's text says the server gave no answer at all (as opposed to a
-    connection broken mid-answer, which a retry often cures)."""
-    lowered = text.lower()
-    return timed_out(text) or "refused" in lowered or any(word in lowered for word in _DNS)
-
-
-_DNS = ("name or service not known", "nodename nor servname", "getaddrinfo", "name resolution")
-
-
-def transport_message(text: str) -> str:
-    """A transport error in a few words: what a person can act on, without the library's noise."""
-    lowered = text.lower()
-    if timed_out(text):
-        return (
-            "no answer within the timeout (the server accepted the connection but did not reply)"
-            if ("read" in lowered)
-            else "timed out connecting to the endpoint"
-        )
-    if "refused" in lowered:
-        return "connection refused: nothing listens at the endpoint"
-    if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
-        return "the connection was closed before the answer arrived"
-    if any(word in lowered for word in _DNS):
-        return "the endpoint's host name does not resolve"
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    return first[:300]

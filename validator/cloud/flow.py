@@ -8,15 +8,16 @@ resumable); 6. RegisterMediaInfo (ClientToken from the content), wait for ``Norm
 service's figures with the probe's; 7. UpdateAvatarTrainingJob with only the changed fields;
 8. SubmitAvatarTrainingJob and, with ``wait``, poll until ``Success`` or ``Fail``.
 
-A dry run stops after step 4 and returns the requests it would send. Services are reached through
-``connect()``, called only once every local check has passed.
+Each step is a function that returns either a refusal (an :class:`UpdateResult`) or what the next
+step needs; :func:`run_update` only chains them. Steps 1-4 live here, 5-8 in
+:mod:`validator.cloud.send`. A dry run stops after step 4 and returns the requests it would send.
+Services are reached through ``connect()``, called only once every local check has passed.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from validator.cloud import media as media_steps
 from validator.cloud.errors import CloudError, RemoteReadError
@@ -31,47 +32,35 @@ from validator.cloud.events import (
     UpdateResult,
     ignore,
 )
-from validator.cloud.ice import IceService
-from validator.cloud.images import portrait_problems, read_image_info
-from validator.cloud.jobs import FINAL, JobStatus, JobView
-from validator.cloud.jobstate import Wanted, plan_update
-from validator.cloud.params import MediaRef, RefKind, UpdateParams, check_params
-from validator.cloud.planned import PENDING_JOB, PENDING_PORTRAIT, PENDING_VIDEO, compact, planned_requests
-from validator.cloud.storage import ObjectStore, UploadTuning
+from validator.cloud.images import portrait_problems
+from validator.cloud.jobs import JobStatus, JobView
+from validator.cloud.jobstate import Plan, Wanted, plan_update
+from validator.cloud.options import FlowOptions, Run, Services
+from validator.cloud.params import CheckedParams, MediaRef, RefKind, UpdateParams, check_params
+from validator.cloud.planned import PENDING_JOB, PENDING_PORTRAIT, PENDING_VIDEO, planned_requests
+from validator.cloud.send import Planned, send_media, submit_and_wait, update_job, wait_for_job
 from validator.errors import UsageError
 from validator.findings import FileReport
-from validator.profile import Profile
+
+Confirm = Callable[[tuple[Request, ...]], bool]
+"""Shown the requests about to be sent; answers whether to send them."""
 
 
-@dataclass(frozen=True)
-class Services:
-    """The cloud, as the flow sees it."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Steps 1-3, local: the classified arguments, and the local video's report when there is one."""
 
-    ice: IceService
-    store: ObjectStore
+    refs: CheckedParams
+    report: FileReport | None
 
 
-@dataclass(frozen=True)
-class FlowOptions:
-    """How the flow runs."""
+@dataclass(frozen=True, slots=True)
+class Known:
+    """Step 3 done: the video's report (local or remote) and what is known of each medium so far."""
 
-    region: str
-    bucket: str | None
-    """Upload bucket; required only when a local file must be uploaded."""
-    prefix: str = "avatar-preflight/"
-    profile: Profile = field(default_factory=Profile)
-    dry_run: bool = False
-    tuning: UploadTuning = field(default_factory=UploadTuning)
-    """Reported in a dry run's upload request."""
-    poll_seconds: float = 10.0
-    """Pause between GetAvatarTrainingJob reads while waiting."""
-    media_poll_seconds: float = 1.0
-    media_timeout_seconds: float = 900.0
-    """Longest wait for a registered asset to leave ``Preparing``."""
-    wait_timeout_seconds: float | None = None
-    """Longest ``--wait``; ``None`` waits for the verdict however long training takes."""
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
+    refs: CheckedParams
+    report: FileReport | None
+    media: Mapping[str, MediaOutcome]
 
 
 def run_update(
@@ -79,231 +68,165 @@ def run_update(
     connect: Callable[[], Services],
     options: FlowOptions,
     sink: Sink = ignore,
-    confirm: Callable[[tuple[Request, ...]], bool] | None = None,
+    confirm: Confirm | None = None,
 ) -> UpdateResult:
     """Run the flow. Returns a result for every outcome a person caused (refusals included); raises
     :class:`~validator.cloud.errors.CloudError` when the cloud refuses or fails, and
     :class:`~validator.errors.UsageError` for a missing bucket. ``confirm`` is shown the requests
     about to be sent, after step 4, and may decline them."""
-    emit = sink
-    job_id = params.job_id
+    run = Run(params, options, sink)
+    checked = check_locally(run)
+    if isinstance(checked, UpdateResult):
+        return checked
+    services = connect()
+    known = check_remote_video(run, checked, services)
+    if isinstance(known, UpdateResult):
+        return known
+    planned = plan_job(run, known, services)
+    if isinstance(planned, UpdateResult):
+        return planned
+    stop = stop_before_sending(run, planned, confirm)
+    if stop is not None:
+        return stop
+    sent = send_media(run, planned, services)
+    if isinstance(sent, UpdateResult):
+        return sent
+    return submit_and_wait(run, update_job(run, sent, services), services)
 
-    # 1-3, local: nothing here touches the network.
+
+def check_locally(run: Run) -> Checked | UpdateResult:
+    """Steps 1-3 with nothing but local files: parameters, a portrait file, a video file. Every
+    problem is reported at once; a local file to upload with no bucket is a usage error."""
+    emit = run.emit
     emit(Event(Step.PARAMS, EventKind.START, "checking parameters"))
-    checked = check_params(params, options.region)
-    problems = list(checked.problems)
+    refs = check_params(run.params, run.options.region)
+    problems = list(refs.problems)
     emit(Event(Step.PARAMS, EventKind.DONE, f"{len(problems)} problem(s)" if problems else "parameters ok"))
-    if checked.portrait is not None and checked.portrait.kind is RefKind.FILE:
-        emit(Event(Step.PORTRAIT, EventKind.START, f"checking portrait {checked.portrait.value}"))
-        found = portrait_problems(checked.portrait.value)
+    if refs.portrait is not None and refs.portrait.kind is RefKind.FILE:
+        emit(Event(Step.PORTRAIT, EventKind.START, f"checking portrait {refs.portrait.value}"))
+        found = portrait_problems(refs.portrait.value)
         problems.extend(found)
         emit(Event(Step.PORTRAIT, EventKind.DONE, "portrait is not usable" if found else "portrait ok"))
-    report: FileReport | None = None
-    if checked.video is not None and checked.video.kind is RefKind.FILE:
-        report = _check_video(
-            media_steps.check_local(checked.video.value, params.transparent, options.profile), emit
-        )
+    report = None
+    if refs.video is not None and refs.video.kind is RefKind.FILE:
+        local = media_steps.check_local(refs.video.value, run.params.transparent, run.options.profile)
+        report = _check_video(local, emit)
         problems.extend(report.errors)
     if problems:
-        return UpdateResult(Outcome.REFUSED, job_id, tuple(problems), report)
-    uploads_needed = [r for r in (checked.video, checked.portrait) if r and r.kind is RefKind.FILE]
-    if uploads_needed and not options.bucket:
+        return run.refused(tuple(problems), video=report)
+    if any(r is not None and r.kind is RefKind.FILE for r in (refs.video, refs.portrait)) and not (
+        run.options.bucket
+    ):
         raise UsageError(
             "a local file must be uploaded but no bucket is configured: pass --bucket, "
             "set AVATAR_PREFLIGHT_BUCKET or 'bucket' in [tool.avatar-preflight]"
         )
+    return Checked(refs=refs, report=report)
 
-    services = connect()
-    ice = services.ice
-    outcomes: dict[str, MediaOutcome] = {}
 
-    # 3, remote: media already in the cloud is checked where it is.
-    if checked.video is not None and checked.video.kind is not RefKind.FILE:
-        emit(Event(Step.VIDEO, EventKind.START, f"reading {checked.video.value} remotely (headers only)"))
-        remote = media_steps.check_remote(checked.video, services, params.transparent, options)
-        report = _check_video(remote.report, emit, remote_note=remote.read)
-        outcomes["video"] = MediaOutcome(
-            "video",
-            checked.video.value,
-            checked.video.kind,
-            remote.media_id,
-            remote.input_url,
-            remote=remote.read,
-        )
-        if report.errors:
-            return UpdateResult(Outcome.REFUSED, job_id, report.errors, report, tuple(outcomes.values()))
-    derived = report.transparent if report is not None else None
+def check_remote_video(run: Run, checked: Checked, services: Services) -> Known | UpdateResult:
+    """Step 3 for a video already in the cloud: checked where it is, headers only."""
+    video = checked.refs.video
+    if video is None or video.kind is RefKind.FILE:
+        return Known(refs=checked.refs, report=checked.report, media={})
+    run.emit(Event(Step.VIDEO, EventKind.START, f"reading {video.value} remotely (headers only)"))
+    remote = media_steps.check_remote(video, services, run.params.transparent, run.options)
+    report = _check_video(remote.report, run.emit)
+    media = {"video": _remote_outcome(video, remote)}
+    if report.errors:
+        return run.refused(report.errors, video=report, media=tuple(media.values()))
+    return Known(refs=checked.refs, report=report, media=media)
 
-    # 4: the job's state.
-    emit(
+
+def plan_job(run: Run, known: Known, services: Services) -> Planned | UpdateResult:
+    """Step 4: read the job (a new one is ``Init`` and empty), and decide what its state allows and
+    which fields really change. A Transparent set, or a job submitted, with no new video is checked
+    against the video the job already has."""
+    params, refs = run.params, known.refs
+    run.emit(
         Event(
             Step.JOB,
             EventKind.START,
-            "reading the job" if not params.creates_job else "a new job will be created",
+            "a new job will be created" if params.creates_job else "reading the job",
         )
     )
-    job = JobView(PENDING_JOB, JobStatus.INIT.value) if params.creates_job else ice.get_job(job_id)
+    job = (
+        JobView(PENDING_JOB, JobStatus.INIT.value)
+        if params.creates_job
+        else services.ice.get_job(params.job_id)
+    )
     wanted = Wanted(
         name=None if params.creates_job else params.name,
         description=None if params.creates_job else params.description,
         thumbnail=params.thumbnail,
-        portrait=_planned_id(checked.portrait, outcomes.get("portrait"), PENDING_PORTRAIT),
-        video=_planned_id(checked.video, outcomes.get("video"), PENDING_VIDEO),
+        portrait=_planned_id(refs.portrait, known.media.get("portrait"), PENDING_PORTRAIT),
+        video=_planned_id(refs.video, known.media.get("video"), PENDING_VIDEO),
         declared_transparent=params.transparent,
-        video_alpha=derived,
+        video_alpha=known.report.transparent if known.report is not None else None,
     )
     plan = plan_update(job, wanted)
+    report, media = known.report, dict(known.media)
+    # No new video, but a flag set or a job submitted: the flag must suit the video the job has.
     if (
         not plan.refused
-        and checked.video is None
+        and refs.video is None
         and job.video
         and (params.transparent is not None or params.submit)
     ):
-        current = _check_current_video(job.video, services, options, emit)
+        current_ref = MediaRef(RefKind.MEDIA_ID, job.video)
+        current = _check_current_video(current_ref, services, run.options, run.emit)
         if current is not None:
             report = current.report
-            outcomes["video"] = MediaOutcome(
-                "video", job.video, RefKind.MEDIA_ID, job.video, current.input_url, remote=current.read
-            )
+            media["video"] = _remote_outcome(current_ref, current)
             plan = plan_update(job, replace(wanted, current_video_alpha=report.transparent))
     if plan.refused:
-        emit(Event(Step.JOB, EventKind.DONE, f"the job is {job.status}: refused"))
-        return UpdateResult(Outcome.REFUSED, job_id, plan.problems, report, tuple(outcomes.values()), job=job)
-    emit(
-        Event(
-            Step.JOB, EventKind.DONE, f"job is {job.status}; changing {', '.join(plan.fields) or 'nothing'}"
-        )
+        run.emit(Event(Step.JOB, EventKind.DONE, f"the job is {job.status}: refused"))
+        return run.refused(plan.problems, video=report, media=tuple(media.values()), job=job)
+    changing = ", ".join(plan.fields) or "nothing"
+    run.emit(Event(Step.JOB, EventKind.DONE, f"job is {job.status}; changing {changing}"))
+    return Planned(
+        refs=refs, report=report, media=media, job=job, fields=plan.fields, in_force=_in_force(plan, job)
     )
-    transparent = plan.fields.get("Transparent", job.transparent)
-    in_force = transparent if isinstance(transparent, bool) else None
 
-    if options.dry_run or confirm is not None:
-        requests = planned_requests(params, checked.video, checked.portrait, plan.fields, options)
-        if confirm is not None and not options.dry_run and not confirm(tuple(requests)):
-            return UpdateResult(
-                Outcome.CANCELLED,
-                job_id,
-                (),
-                report,
-                tuple(outcomes.values()),
-                tuple(requests),
-                job,
-                in_force,
-            )
-    if options.dry_run:
-        return UpdateResult(
-            Outcome.DRY_RUN, job_id, (), report, tuple(outcomes.values()), tuple(requests), job, in_force
-        )
 
-    # 5-6: upload and register what is not in the cloud yet.
-    sent: list[Request] = []
-    fields = dict(plan.fields)
-    for role, ref, placeholder in (
-        ("portrait", checked.portrait, PENDING_PORTRAIT),
-        ("video", checked.video, PENDING_VIDEO),
-    ):
-        if ref is None or ref.kind is RefKind.MEDIA_ID:
-            continue
-        if ref.kind is RefKind.FILE:
-            assert options.bucket is not None
-            outcome = media_steps.upload_and_register(ref, role, services, options, emit, sent)
-        else:
-            outcome = media_steps.register_object(ref, role, services, emit, sent, outcomes.get(role))
-        image = read_image_info(ref.value) if role == "portrait" and ref.kind is RefKind.FILE else None
-        mismatch = (
-            media_steps.wait_and_cross_check(
-                outcome, report if role == "video" else None, services, options, emit, role, image
-            )
-            if outcome.media_id
-            else ()
-        )
-        outcomes[role] = outcome
-        if mismatch:
-            return UpdateResult(
-                Outcome.REFUSED, job_id, mismatch, report, tuple(outcomes.values()), tuple(sent), job
-            )
-        for wire in ("Video", "Portrait"):
-            if fields.get(wire) == placeholder:
-                fields[wire] = outcome.media_id
-                if outcome.media_id == (job.video if wire == "Video" else job.portrait):
-                    del fields[wire]  # the same content was registered before: nothing changes
-
-    # 7: create (for --job-id new) and update.
-    if params.creates_job:
-        emit(Event(Step.UPDATE, EventKind.START, f"creating job {params.name!r}"))
-        assert params.name is not None
-        job_id = ice.create_job(params.name, params.description)
-        sent.append(
-            Request(
-                "ICE",
-                "CreateAvatarTrainingJob",
-                compact({"AvatarName": params.name, "AvatarDescription": params.description}),
-            )
-        )
-        emit(Event(Step.UPDATE, EventKind.INFO, f"created job {job_id}"))
-    if fields:
-        emit(Event(Step.UPDATE, EventKind.START, f"updating {', '.join(fields)}"))
-        ice.update_job(job_id, fields)
-        sent.append(Request("ICE", "UpdateAvatarTrainingJob", {"JobId": job_id, **fields}))
-        emit(Event(Step.UPDATE, EventKind.DONE, "job updated"))
+def stop_before_sending(run: Run, planned: Planned, confirm: Confirm | None) -> UpdateResult | None:
+    """After step 4: a dry run ends here with the requests it would send; a declined confirmation
+    ends here with nothing sent. ``None``: go on."""
+    if not run.options.dry_run and confirm is None:
+        return None
+    refs = planned.refs
+    requests = tuple(planned_requests(run.params, refs.video, refs.portrait, planned.fields, run.options))
+    if run.options.dry_run:
+        outcome = Outcome.DRY_RUN
+    elif confirm is not None and not confirm(requests):
+        outcome = Outcome.CANCELLED
     else:
-        emit(Event(Step.UPDATE, EventKind.DONE, "nothing to change on the job"))
-
-    # 8: submit and wait.
-    if params.submit:
-        emit(Event(Step.SUBMIT, EventKind.START, "submitting for training"))
-        ice.submit_job(job_id)
-        sent.append(Request("ICE", "SubmitAvatarTrainingJob", {"JobId": job_id}))
-        emit(Event(Step.SUBMIT, EventKind.DONE, "submitted"))
-    final = ice.get_job(job_id)
-    if params.wait:
-        final = wait_for_job(ice, job_id, options, emit)
-    outcome_kind = (
-        Outcome.TRAINING_FAILED if params.wait and final.status == JobStatus.FAIL.value else Outcome.DONE
-    )
+        return None
     return UpdateResult(
-        outcome_kind,
-        job_id,
-        (),
-        report,
-        tuple(outcomes.values()),
-        tuple(sent),
-        final,
-        final.transparent if final.transparent is not None else in_force,
+        outcome=outcome,
+        job_id=run.params.job_id,
+        video=planned.report,
+        media=tuple(planned.media.values()),
+        requests=requests,
+        job=planned.job,
+        transparent=planned.in_force,
     )
 
 
-def wait_for_job(ice: IceService, job_id: str, options: FlowOptions, emit: Sink = ignore) -> JobView:
-    """Poll GetAvatarTrainingJob until ``Success`` or ``Fail`` (or the wait timeout)."""
-    started = options.clock()
-    emit(Event(Step.WAIT, EventKind.START, "waiting for training to finish"))
-    while True:
-        job = ice.get_job(job_id)
-        emit(Event(Step.WAIT, EventKind.POLL, job.status))
-        if job.status in FINAL:
-            emit(Event(Step.WAIT, EventKind.DONE, job.status + (f": {job.message}" if job.message else "")))
-            return job
-        if (
-            options.wait_timeout_seconds is not None
-            and options.clock() - started > options.wait_timeout_seconds
-        ):
-            raise CloudError(
-                "WaitTimeout",
-                f"the job is still {job.status} after {options.wait_timeout_seconds:g} s",
-                action="GetAvatarTrainingJob",
-            )
-        options.sleep(options.poll_seconds)
+def _in_force(plan: Plan, job: JobView) -> bool | None:
+    """The Transparent value the job will have once the fields are sent."""
+    transparent = plan.fields.get("Transparent", job.transparent)
+    return transparent if isinstance(transparent, bool) else None
 
 
-def _check_video(report: FileReport, emit: Sink, remote_note: object | None = None) -> FileReport:
+def _check_video(report: FileReport, emit: Sink) -> FileReport:
     emit(Event(Step.VIDEO, EventKind.START, f"checking video {report.path}"))
-    verdict = report.verdict.value
     flag = report.transparent
     emit(
         Event(
             Step.VIDEO,
             EventKind.DONE,
-            f"{verdict}; Transparent={'unknown' if flag is None else str(flag).lower()}"
+            f"{report.verdict.value}; Transparent={'unknown' if flag is None else str(flag).lower()}"
             + (f" ({len(report.errors)} error(s))" if report.errors else ""),
         )
     )
@@ -311,13 +234,13 @@ def _check_video(report: FileReport, emit: Sink, remote_note: object | None = No
 
 
 def _check_current_video(
-    media_id: str, services: Services, options: FlowOptions, emit: Sink
+    ref: MediaRef, services: Services, options: FlowOptions, emit: Sink
 ) -> media_steps.RemoteCheck | None:
     """The job's existing video, read remotely, for a Transparent set (or submitted) without a new
     video. ``None`` when it cannot be read: the flag is then not checked against it, and a note says so."""
-    emit(Event(Step.VIDEO, EventKind.START, f"reading the job's current video {media_id} (headers only)"))
+    emit(Event(Step.VIDEO, EventKind.START, f"reading the job's current video {ref.value} (headers only)"))
     try:
-        current = media_steps.check_remote(MediaRef(RefKind.MEDIA_ID, media_id), services, None, options)
+        current = media_steps.check_remote(ref, services, None, options)
     except (CloudError, RemoteReadError) as exc:
         emit(
             Event(
@@ -327,8 +250,20 @@ def _check_current_video(
             )
         )
         return None
-    _check_video(current.report, emit, remote_note=current.read)
+    _check_video(current.report, emit)
     return current
+
+
+def _remote_outcome(ref: MediaRef, check: media_steps.RemoteCheck) -> MediaOutcome:
+    """A video in the cloud, as the result reports it: where it is and what reading it cost."""
+    return MediaOutcome(
+        role="video",
+        given=ref.value,
+        kind=ref.kind,
+        media_id=check.media_id,
+        input_url=check.input_url,
+        remote=check.read,
+    )
 
 
 def _planned_id(ref: MediaRef | None, outcome: MediaOutcome | None, placeholder: str) -> str | None:

@@ -2,8 +2,9 @@
 
 :class:`IceService` is what the flow needs; :class:`SdkIceService` speaks it through
 ``alibabacloud_ice20201109`` with explicit timeouts, retries throttling and 5xx answers with backoff
-and jitter (honouring ``x-acs-retry-after``), and turns every SDK exception into one
-:class:`~validator.cloud.errors.CloudError` carrying the service's code, message and request ID.
+and jitter (honouring ``x-acs-retry-after``), and turns the SDK's two failure types (the service's
+refusal, no answer at all) into one :class:`~validator.cloud.errors.CloudError` carrying the
+service's code, message and request ID. Other exceptions are bugs and keep their type.
 Parameters travel by their wire names (``AvatarName``, ``Video``...), so what a dry run prints is
 exactly what is sent.
 """
@@ -14,13 +15,35 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from validator.cloud.errors import CloudError, transport_message, unreachable
-from validator.cloud.jobs import JobPage, JobView, MediaView, integer, number
+from validator.cloud.credentials import MISSING
+from validator.cloud.errors import CloudError, CredentialsError
+from validator.cloud.ice_views import job_view, media_view
+from validator.cloud.jobs import JobPage, JobView, MediaView
 from validator.cloud.retry import RetryPolicy, Verdict, call_with_retry
+from validator.cloud.transport import transport_failure
+from validator.errors import PreflightError
+
+if TYPE_CHECKING:
+    from alibabacloud_credentials.client import Client as CredentialClient
+    from alibabacloud_ice20201109.client import Client
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+    from darabonba.model import DaraModel
+    from darabonba.runtime import RuntimeOptions
+    from Tea.exceptions import UnretryableException
 
 T = TypeVar("T")
+Body = TypeVar("Body", covariant=True)
+Req = TypeVar("Req", bound="DaraModel", contravariant=True)
+
+
+class _Response(Protocol[Body]):
+    """An SDK ``*Response``: headers, status code and the parsed ``body``."""
+
+    @property
+    def body(self) -> Body: ...
+
 
 UPDATE_FIELDS = {
     "AvatarName": "avatar_name",
@@ -81,7 +104,7 @@ class SdkIceService:
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         *,
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
@@ -122,7 +145,7 @@ class SdkIceService:
     def get_job(self, job_id: str) -> JobView:
         request = self._models.GetAvatarTrainingJobRequest(job_id=job_id)
         body = self._call("GetAvatarTrainingJob", self._client.get_avatar_training_job_with_options, request)
-        return _job(body.data.avatar_training_job, job_id)
+        return job_view(body.data.avatar_training_job, job_id)
 
     def list_jobs(self, status: str | None, page_no: int, page_size: int) -> JobPage:
         request = self._models.ListAvatarTrainingJobsRequest(
@@ -132,7 +155,7 @@ class SdkIceService:
             "ListAvatarTrainingJobs", self._client.list_avatar_training_jobs_with_options, request
         )
         data = body.data
-        items = tuple(_job(j, "") for j in (data.avatar_training_job_list or [])) if data else ()
+        items = tuple(job_view(j, "") for j in (data.avatar_training_job_list or [])) if data else ()
         return JobPage(int(data.total_count or 0) if data else 0, items)
 
     def update_job(self, job_id: str, fields: Mapping[str, object]) -> None:
@@ -158,21 +181,31 @@ class SdkIceService:
     def get_media(self, media_id: str) -> MediaView:
         request = self._models.GetMediaInfoRequest(media_id=media_id)
         body = self._call("GetMediaInfo", self._client.get_media_info_with_options, request)
-        return _media(body.media_info, media_id)
+        return media_view(body.media_info, media_id)
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _call(self, action: str, method: Callable[[Any, Any], Any], request: Any) -> Any:
+    def _call(
+        self, action: str, method: Callable[[Req, RuntimeOptions], _Response[Body]], request: Req
+    ) -> Body:
+        from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+        from Tea.exceptions import UnretryableException
+
         attempt = 0
 
-        def once() -> Any:
+        def once() -> Body:
             nonlocal attempt
             attempt += 1
             self.calls.append(action)
+            # Only the SDK's two failure types are the cloud's doing: an answer that says no, and
+            # a request that got no answer. Anything else is a bug (ours or the SDK's) and keeps
+            # its type, so the command line reports it as one instead of as a network failure.
             try:
                 return method(request, self._runtime).body
-            except Exception as exc:
-                raise translate(exc, action) from exc
+            except AlibabaCloudException as exc:
+                raise refusal(exc, action) from exc
+            except UnretryableException as exc:
+                raise no_answer(exc, action) from exc
 
         def observe(n: int, wait: float, exc: Exception) -> None:
             if self._on_retry is not None and isinstance(exc, CloudError):
@@ -201,33 +234,37 @@ def judge(exc: Exception, action: str) -> Verdict:
     return Verdict(False)
 
 
-def translate(exc: Exception, action: str) -> CloudError:
-    """One :class:`CloudError` for any SDK or transport exception."""
-    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+def refusal(exc: AlibabaCloudException, action: str) -> CloudError:
+    """The service's answer (code, message, request ID, HTTP status) as a :class:`CloudError`."""
+    from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
-    if isinstance(exc, AlibabaCloudException):
-        retry_after = getattr(exc, "retry_after", None)
-        seconds = (
-            float(retry_after) / 1000.0 if isinstance(exc, ThrottlingException) and retry_after else None
-        )
-        return CloudError(
-            str(exc.code or "Unknown"),
-            _clean(_service_message(exc)),
-            request_id=exc.request_id or _request_id(exc),
-            status=exc.status_code,
-            action=action,
-            retry_after=seconds,
-        )
-    if isinstance(exc, CloudError):
-        return exc
-    # Transport failures (darabonba's UnretryableException wraps requests' errors): the text is long
-    # and names the URL; say what happened in a few words instead.
-    inner = getattr(exc, "inner_exception", None) or exc
-    text = f"{type(inner).__name__}: {inner}"
-    return CloudError("NetworkError", transport_message(text), action=action, unreachable=unreachable(text))
+    retry_after = exc.retry_after if isinstance(exc, ThrottlingException) else None
+    return CloudError(
+        str(exc.code or "Unknown"),
+        _clean(_service_message(exc)),
+        request_id=exc.request_id or _request_id(exc),
+        status=exc.status_code,
+        action=action,
+        retry_after=float(retry_after) / 1000.0 if retry_after else None,
+    )
 
 
-def _service_message(exc: Any) -> str:
+def no_answer(exc: UnretryableException, action: str) -> PreflightError:
+    """A request the SDK gave up on. The SDK wraps whatever its request code raised in one type, so
+    the wrapped exception decides: a transport failure becomes a ``NetworkError``, a credential the
+    provider could not refresh a :class:`CredentialsError`; anything else is re-raised as itself."""
+    from alibabacloud_credentials.exceptions import CredentialException
+
+    inner = exc.inner_exception
+    if isinstance(inner, CredentialException):
+        return CredentialsError(f"{MISSING} (the credential could not be refreshed: {inner.message})")
+    failure = transport_failure(exc)
+    if failure is None:
+        raise inner if isinstance(inner, Exception) else exc
+    return CloudError("NetworkError", failure.message, action=action, unreachable=failure.unreachable)
+
+
+def _service_message(exc: AlibabaCloudException) -> str:
     """The service's own ``Message`` (the SDK's text wraps it in ``code: 400, ... request id: ...``)."""
     data = getattr(exc, "data", None)
     if isinstance(data, Mapping) and isinstance(data.get("Message"), str):
@@ -235,7 +272,7 @@ def _service_message(exc: Any) -> str:
     return str(exc.message or "")
 
 
-def _request_id(exc: Any) -> str | None:
+def _request_id(exc: AlibabaCloudException) -> str | None:
     data = getattr(exc, "data", None)
     if isinstance(data, Mapping):
         value = data.get("RequestId")
@@ -248,50 +285,9 @@ def _clean(message: str) -> str:
     return first[:300]
 
 
-def _job(job: Any, job_id: str) -> JobView:
-    if job is None:
-        return JobView(job_id, "Unknown")
-    transparent = job.transparent if isinstance(getattr(job, "transparent", None), bool) else None
-    return JobView(
-        job_id=str(job.job_id or job_id),
-        status=str(job.status or "Unknown"),
-        avatar_name=job.avatar_name,
-        avatar_description=job.avatar_description,
-        avatar_id=job.avatar_id,
-        avatar_type=job.avatar_type,
-        message=job.message,
-        portrait=job.portrait,
-        thumbnail=getattr(job, "thumbnail", None),
-        video=getattr(job, "video", None),
-        transparent=transparent,
-        first_training_time=job.first_training_time,
-        last_training_time=job.last_training_time,
-        create_time=getattr(job, "create_time", None),
-    )
-
-
-def _media(info: Any, media_id: str) -> MediaView:
-    basic = getattr(info, "media_basic_info", None)
-    files = list(getattr(info, "file_info_list", None) or [])
-    file_basic = files[0].file_basic_info if files and files[0].file_basic_info else None
-    streams = list(getattr(files[0], "video_stream_info_list", None) or []) if files else []
-    video = streams[0] if streams else None
-    return MediaView(
-        media_id=media_id,
-        status=str(getattr(basic, "status", None) or "Unknown"),
-        file_url=getattr(file_basic, "file_url", None),
-        input_url=getattr(basic, "input_url", None),
-        format_name=getattr(file_basic, "format_name", None),
-        file_size=integer(getattr(file_basic, "file_size", None)),
-        width=integer(getattr(video, "width", None)) or integer(getattr(file_basic, "width", None)),
-        height=integer(getattr(video, "height", None)) or integer(getattr(file_basic, "height", None)),
-        duration=number(getattr(video, "duration", None)) or number(getattr(file_basic, "duration", None)),
-        pix_fmt=getattr(video, "pix_fmt", None),
-        codec=getattr(video, "codec_name", None),
-    )
-
-
-def sdk_client(endpoint: str, region: str, protocol: str, credential: Any, timeouts: Timeouts) -> Any:
+def sdk_client(
+    endpoint: str, region: str, protocol: str, credential: CredentialClient, timeouts: Timeouts
+) -> Client:
     """The official client: endpoint set explicitly (the SDK's own map is wrong for several regions),
     credentials from the given ``alibabacloud_credentials`` client."""
     from alibabacloud_ice20201109.client import Client

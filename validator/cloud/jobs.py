@@ -2,26 +2,17 @@
 
 The SDK answers with models whose every field may be ``None`` and whose numbers are strings; these are
 the parsed, typed views the rest of the tool reads. Job status stays a string: the service has shown
-values outside the documented five, and an unknown status must be carried, not crash.
+values outside the documented five (:class:`validator.jobstatus.JobStatus`), and an unknown status
+must be carried, not crash.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
+from validator.jobstatus import FINAL, JobStatus
 
-class JobStatus(str, Enum):
-    """The documented job states (others are kept as plain strings)."""
-
-    INIT = "Init"
-    QUEUING = "Queuing"
-    TRAINING = "Training"
-    SUCCESS = "Success"
-    FAIL = "Fail"
-
-
-FINAL = frozenset({JobStatus.SUCCESS.value, JobStatus.FAIL.value})
+__all__ = ["FINAL", "JobPage", "JobStatus", "JobView", "MediaView", "integer", "number"]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from validator.cloud.jobs import JobStatus, JobView
 from validator.findings import Finding, Severity
 
-EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT.value, JobStatus.FAIL.value})
-BUSY = frozenset({JobStatus.QUEUING.value, JobStatus.TRAINING.value})
+# The service's rules as this client predicts them; the sandbox enforces its own statement of them
+# (validator/sandbox/jobs.py), so a wrong prediction fails a test (see validator/jobstatus.py).
+EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT, JobStatus.FAIL})
+BUSY = frozenset({JobStatus.QUEUING, JobStatus.TRAINING})
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,26 @@ class Plan:
 
 def plan_update(job: JobView, wanted: Wanted) -> Plan:
     """Compare the request with the job: refusals first, then only the fields that change."""
-    status = job.status
-    problems: list[Finding] = []
+    fields = _changed_fields(job, wanted)
+    problems = _state_refusals(job, fields)
+    target = wanted.declared_transparent
+    if target is None and "Video" in fields:
+        target = wanted.video_alpha
+    transparent_refused = False
+    if target is not None and target != job.transparent:
+        if job.status in EDITABLE_TRANSPARENT:
+            fields["Transparent"] = target
+        else:
+            transparent_refused = True
+            problems.append(_transparent_frozen(job, target))
+    in_force = target if target is not None else job.transparent
+    if not transparent_refused and in_force is not None:
+        problems.extend(_alpha_mismatch(in_force, wanted, new_video="Video" in fields))
+    return Plan(fields if not problems else {}, tuple(problems))
+
+
+def _changed_fields(job: JobView, wanted: Wanted) -> dict[str, object]:
+    """The requested values that differ from the job's (Transparent is decided apart)."""
     fields: dict[str, object] = {}
     for wire, value, current in (
         ("AvatarName", wanted.name, job.avatar_name),
@@ -64,7 +84,14 @@ def plan_update(job: JobView, wanted: Wanted) -> Plan:
     ):
         if value is not None and value != current:
             fields[wire] = value
+    return fields
 
+
+def _state_refusals(job: JobView, fields: dict[str, object]) -> list[Finding]:
+    """What the job's state forbids among the changed fields: a new video while it trains, a new
+    Thumbnail once it is trained."""
+    status = job.status
+    problems: list[Finding] = []
     if "Video" in fields and status in BUSY:
         problems.append(
             _refuse(
@@ -85,36 +112,25 @@ def plan_update(job: JobView, wanted: Wanted) -> Plan:
                 "Leave --thumbnail out, or create a new job.",
             )
         )
+    return problems
 
-    target = wanted.declared_transparent
-    if target is None and "Video" in fields:
-        target = wanted.video_alpha
-    transparent_refused = False
-    if target is not None and target != job.transparent:
-        if status not in EDITABLE_TRANSPARENT:
-            transparent_refused = True
-            problems.append(
-                _refuse(
-                    "job-state-transparent",
-                    f"Transparent can change only while the job is Init or Fail; it is {status} "
-                    f"(Transparent {_flag(job.transparent)} -> {_flag(target)})",
-                    "Init or Fail",
-                    status,
-                    "Wait for the job to fail or create a new job; do not train this one with a "
-                    "mismatched flag.",
-                )
-            )
-        else:
-            fields["Transparent"] = target
-    in_force = target if target is not None else job.transparent
-    if (
-        "Video" in fields
-        and not transparent_refused
-        and wanted.video_alpha is not None
-        and in_force is not None
-        and in_force != wanted.video_alpha
-    ):
-        problems.append(
+
+def _transparent_frozen(job: JobView, target: bool) -> Finding:
+    return _refuse(
+        "job-state-transparent",
+        f"Transparent can change only while the job is Init or Fail; it is {job.status} "
+        f"(Transparent {_flag(job.transparent)} -> {_flag(target)})",
+        "Init or Fail",
+        job.status,
+        "Wait for the job to fail or create a new job; do not train this one with a mismatched flag.",
+    )
+
+
+def _alpha_mismatch(in_force: bool, wanted: Wanted, *, new_video: bool) -> list[Finding]:
+    """The rule this tool exists for: the Transparent in force must agree with the alpha evidence
+    of the new video, or (no new video) of the video the job already has."""
+    if new_video and wanted.video_alpha is not None and in_force != wanted.video_alpha:
+        return [
             _refuse(
                 "transparent-mismatch",
                 f"the job's Transparent ({_flag(in_force)}) contradicts the new video's alpha evidence "
@@ -123,16 +139,10 @@ def plan_update(job: JobView, wanted: Wanted) -> Plan:
                 _flag(in_force),
                 f"Pass --transparent {_flag(wanted.video_alpha)} (or auto) while the job is Init or Fail.",
             )
-        )
+        ]
     existing = wanted.current_video_alpha
-    if (
-        "Video" not in fields
-        and not transparent_refused
-        and existing is not None
-        and in_force is not None
-        and in_force != existing
-    ):
-        problems.append(
+    if not new_video and existing is not None and in_force != existing:
+        return [
             _refuse(
                 "transparent-mismatch",
                 f"Transparent ({_flag(in_force)}) contradicts the alpha evidence of the job's current video "
@@ -141,8 +151,8 @@ def plan_update(job: JobView, wanted: Wanted) -> Plan:
                 _flag(in_force),
                 f"Pass --transparent {_flag(existing)}, or give the video that matches with --video.",
             )
-        )
-    return Plan(fields if not problems else {}, tuple(problems))
+        ]
+    return []
 
 
 def _flag(value: bool | None) -> str:

@@ -27,8 +27,8 @@ from validator.profile import Profile
 from validator.rules import checks
 
 if TYPE_CHECKING:
-    from validator.cloud.flow import FlowOptions, Services
-    from validator.cloud.images import ImageInfo
+    from validator.cloud.options import FlowOptions, Services
+    from validator.imageinfo import ImageInfo
 
 REMOTE_LIMITS = Limits(seconds=60.0, max_bytes=32 * 1024 * 1024)
 """A remote probe reads headers: a few hundred KB; past 32 MiB something is wrong with the file."""

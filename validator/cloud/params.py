@@ -172,6 +172,24 @@ def classify(value: str, what: str, region: str) -> MediaRef | Finding:
 
 def check_params(params: UpdateParams, region: str) -> CheckedParams:
     """Every parameter problem at once."""
+    problems = _text_problems(params)
+    if params.thumbnail is not None:
+        problems.extend(check_thumbnail(params.thumbnail, region))
+    refs: dict[str, MediaRef] = {}
+    for what, value in (("Video", params.video), ("Portrait", params.portrait)):
+        if value is None:
+            continue
+        ref = classify(value, what, region)
+        if isinstance(ref, Finding):
+            problems.append(ref)
+        else:
+            refs[what] = ref
+    problems.extend(_nothing_to_do(params))
+    return CheckedParams(problems=tuple(problems), video=refs.get("Video"), portrait=refs.get("Portrait"))
+
+
+def _text_problems(params: UpdateParams) -> list[Finding]:
+    """JobId, AvatarName and AvatarDescription against the service's limits."""
     problems: list[Finding] = []
     job_id = params.job_id.strip()
     if not job_id or job_id != params.job_id or any(c.isspace() for c in job_id):
@@ -215,19 +233,10 @@ def check_params(params: UpdateParams, region: str) -> CheckedParams:
                 "Shorten the description.",
             )
         )
-    if params.thumbnail is not None:
-        problems.extend(check_thumbnail(params.thumbnail, region))
-    video = portrait = None
-    for what, value in (("Video", params.video), ("Portrait", params.portrait)):
-        if value is None:
-            continue
-        ref = classify(value, what, region)
-        if isinstance(ref, Finding):
-            problems.append(ref)
-        elif what == "Video":
-            video = ref
-        else:
-            portrait = ref
+    return problems
+
+
+def _nothing_to_do(params: UpdateParams) -> list[Finding]:
     changes = (
         params.video,
         params.portrait,
@@ -236,18 +245,17 @@ def check_params(params: UpdateParams, region: str) -> CheckedParams:
         params.description,
         params.transparent,
     )
-    if not params.creates_job and all(v is None for v in changes) and not (params.submit or params.wait):
-        problems.append(
-            _problem(
-                "param-nothing-to-do",
-                "nothing to change: give at least one field, --submit or --wait",
-                "a field to change",
-                None,
-                "Add --video, --portrait, --thumbnail, --name, --description, "
-                "--transparent, --submit or --wait.",
-            )
+    if params.creates_job or any(v is not None for v in changes) or params.submit or params.wait:
+        return []
+    return [
+        _problem(
+            "param-nothing-to-do",
+            "nothing to change: give at least one field, --submit or --wait",
+            "a field to change",
+            None,
+            "Add --video, --portrait, --thumbnail, --name, --description, --transparent, --submit or --wait.",
         )
-    return CheckedParams(tuple(problems), video, portrait)
+    ]
 
 
 def check_thumbnail(url: str, region: str) -> list[Finding]:

@@ -5,6 +5,7 @@ interactive run shows them before asking, and :func:`client_token` makes registr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from validator.cloud.params import MediaRef, RefKind, UpdateParams
 from validator.cloud.storage import content_digest, object_key
 
 if TYPE_CHECKING:
-    from validator.cloud.flow import FlowOptions
+    from validator.cloud.options import FlowOptions
 
 PENDING_VIDEO = "<MediaId from RegisterMediaInfo (video)>"
 PENDING_PORTRAIT = "<MediaId from RegisterMediaInfo (portrait)>"
@@ -39,78 +40,56 @@ def planned_requests(
     params: UpdateParams,
     video: MediaRef | None,
     portrait: MediaRef | None,
-    fields: dict[str, object],
+    fields: Mapping[str, object],
     options: FlowOptions,
 ) -> list[Request]:
     """Every request, in order, with placeholders for IDs the service has not given yet."""
     out: list[Request] = []
     for role, ref in (("portrait", portrait), ("video", video)):
-        if ref is None or ref.kind is RefKind.MEDIA_ID:
-            continue
-        if ref.kind is RefKind.FILE:
-            path = Path(ref.value)
-            digest = content_digest(path)
-            key = object_key(options.prefix, digest, path)
-            size = path.stat().st_size
-            multipart = size >= options.tuning.multipart_threshold
-            out.append(
-                Request(
-                    "OSS",
-                    "MultipartUpload" if multipart else "PutObject",
-                    compact(
-                        {
-                            "Bucket": options.bucket,
-                            "Key": key,
-                            "Size": size,
-                            "PartSize": options.tuning.part_size if multipart else None,
-                            "Threads": options.tuning.num_threads if multipart else None,
-                        }
-                    ),
-                )
-            )
-            input_url = f"oss://{options.bucket}/{key}"
-            token = client_token(digest, input_url)
-        else:
-            input_url, token = ref.value, "<derived from the object's ETag>"
-        out.append(
-            Request(
-                "ICE",
-                "RegisterMediaInfo",
-                {
-                    "InputURL": input_url,
-                    "MediaType": media_type(role),
-                    "Title": title(ref),
-                    "ClientToken": token,
-                },
-            )
-        )
+        if ref is not None and ref.kind is not RefKind.MEDIA_ID:
+            out.extend(_media_requests(role, ref, options))
+    job_id = PENDING_JOB if params.creates_job else params.job_id
     if params.creates_job:
-        out.append(
-            Request(
-                "ICE",
-                "CreateAvatarTrainingJob",
-                compact({"AvatarName": params.name, "AvatarDescription": params.description}),
-            )
-        )
+        created = compact({"AvatarName": params.name, "AvatarDescription": params.description})
+        out.append(Request("ICE", "CreateAvatarTrainingJob", created))
     if fields:
-        out.append(
-            Request(
-                "ICE",
-                "UpdateAvatarTrainingJob",
-                {"JobId": PENDING_JOB if params.creates_job else params.job_id, **fields},
-            )
-        )
+        out.append(Request("ICE", "UpdateAvatarTrainingJob", {"JobId": job_id, **fields}))
     if params.submit:
-        out.append(
-            Request(
-                "ICE",
-                "SubmitAvatarTrainingJob",
-                {"JobId": PENDING_JOB if params.creates_job else params.job_id},
-            )
-        )
+        out.append(Request("ICE", "SubmitAvatarTrainingJob", {"JobId": job_id}))
     return out
 
 
-def compact(values: dict[str, object]) -> dict[str, object]:
+def _media_requests(role: str, ref: MediaRef, options: FlowOptions) -> list[Request]:
+    """A local file's upload and registration, or an OSS object's registration."""
+    out: list[Request] = []
+    if ref.kind is RefKind.FILE:
+        path = Path(ref.value)
+        digest = content_digest(path)
+        key = object_key(options.prefix, digest, path)
+        size = path.stat().st_size
+        multipart = size >= options.tuning.multipart_threshold
+        upload = {
+            "Bucket": options.bucket,
+            "Key": key,
+            "Size": size,
+            "PartSize": options.tuning.part_size if multipart else None,
+            "Threads": options.tuning.num_threads if multipart else None,
+        }
+        out.append(Request("OSS", "MultipartUpload" if multipart else "PutObject", compact(upload)))
+        input_url = f"oss://{options.bucket}/{key}"
+        token = client_token(digest, input_url)
+    else:
+        input_url, token = ref.value, "<derived from the object's ETag>"
+    registered = {
+        "InputURL": input_url,
+        "MediaType": media_type(role),
+        "Title": title(ref),
+        "ClientToken": token,
+    }
+    out.append(Request("ICE", "RegisterMediaInfo", registered))
+    return out
+
+
+def compact(values: Mapping[str, object]) -> dict[str, object]:
     """``values`` without the ``None`` ones (parameters left out)."""
     return {k: v for k, v in values.items() if v is not None}

@@ -13,8 +13,7 @@ from typing import Any
 
 from validator.cloud.events import MediaOutcome, Outcome, Request, UpdateResult
 from validator.cloud.jobs import JobPage, JobView
-from validator.findings import Finding
-from validator.formats.json_ import file_entry
+from validator.formats.json_ import file_entry, finding_entry
 
 SCHEMA_VERSION = 1
 
@@ -23,17 +22,6 @@ def _tool() -> dict[str, str]:
     from validator import __version__
 
     return {"name": "avatar-preflight", "version": __version__}
-
-
-def _finding(f: Finding) -> dict[str, Any]:
-    return {
-        "rule": f.rule,
-        "severity": f.severity.value,
-        "message": f.message,
-        "expected": f.expected,
-        "actual": f.actual,
-        "fix": f.fix,
-    }
 
 
 def _media(m: MediaOutcome) -> dict[str, Any]:
@@ -58,7 +46,7 @@ def update_document(result: UpdateResult) -> dict[str, Any]:
         "job_id": result.job_id,
         "dry_run": result.outcome is Outcome.DRY_RUN,
         "transparent": result.transparent,
-        "problems": [_finding(f) for f in result.problems],
+        "problems": [finding_entry(f) for f in result.problems],
         "video": file_entry(result.video, False) if result.video else None,
         "media": [_media(m) for m in result.media],
         "requests": [

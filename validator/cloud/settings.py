@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from validator import envvars
 from validator.cloud.errors import ConfigError
 from validator.errors import ProfileError
 from validator.profile import project_section
@@ -23,12 +24,12 @@ DEFAULT_REGION = "cn-shanghai"
 DEFAULT_PREFIX = "avatar-preflight/"
 
 ENV = {
-    "region": "AVATAR_PREFLIGHT_REGION",
-    "endpoint": "AVATAR_PREFLIGHT_ENDPOINT",
-    "bucket": "AVATAR_PREFLIGHT_BUCKET",
-    "oss_endpoint": "AVATAR_PREFLIGHT_OSS_ENDPOINT",
-    "prefix": "AVATAR_PREFLIGHT_PREFIX",
-    "profile": "ALIBABA_CLOUD_PROFILE",
+    "region": envvars.REGION,
+    "endpoint": envvars.ENDPOINT,
+    "bucket": envvars.BUCKET,
+    "oss_endpoint": envvars.OSS_ENDPOINT,
+    "prefix": envvars.PREFIX,
+    "profile": envvars.PROFILE,
 }
 """The environment variable behind each setting."""
 _FILE_KEYS = {

@@ -8,7 +8,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from validator.findings import BatchReport, FileReport, Verdict
+from validator.findings import BatchReport, FileReport, Finding, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -30,6 +30,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def finding_entry(finding: Finding) -> dict[str, Any]:
+    """One finding as JSON: the same object in ``check``'s files and ``update``'s problems."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "expected": finding.expected,
+        "actual": finding.actual,
+        "fix": finding.fix,
+    }
+
+
 def file_entry(report: FileReport, strict: bool) -> dict[str, Any]:
     return {
         "path": report.path,
@@ -37,17 +49,7 @@ def file_entry(report: FileReport, strict: bool) -> dict[str, Any]:
         "passed": not report.failed(strict),
         "transparent": report.transparent,
         "declared_transparent": report.declared_transparent,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "expected": f.expected,
-                "actual": f.actual,
-                "fix": f.fix,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_entry(f) for f in report.findings],
         "conform": report.conform,
         "facts": plain(report.facts) if report.facts else None,
     }

@@ -145,6 +145,15 @@ class Database:
             row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
             return row
 
+    def save_row(self, table: str, columns: Sequence[str], values: Sequence[Any], *, insert: bool) -> None:
+        """Insert a row, or update the one whose first column (the key) equals ``values[0]``."""
+        if insert:
+            marks = ", ".join("?" for _ in columns)
+            self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+        else:
+            sets = ", ".join(f"{c} = ?" for c in columns[1:])
+            self.execute(f"UPDATE {table} SET {sets} WHERE {columns[0]} = ?", [*values[1:], values[0]])
+
     def meta_get(self, key: str) -> str | None:
         """A stored setting."""
         row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from validator.jobstatus import JobStatus
 from validator.sandbox.clock import iso8601
 from validator.sandbox.errors import ApiError, invalid, missing
-from validator.sandbox.jobs import Job, Jobs, JobStatus
+from validator.sandbox.jobs import Job, Jobs
 from validator.sandbox.media import MediaAsset, MediaLibrary, is_public_oss_url
 
 VERSION = "2020-11-09"

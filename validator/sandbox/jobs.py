@@ -13,24 +13,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import Enum
 from typing import Any
 
+from validator.jobstatus import JobStatus
 from validator.sandbox.clock import Clock
 from validator.sandbox.db import Database
 from validator.sandbox.errors import ApiError, invalid
 
-
-class JobStatus(str, Enum):
-    """The states of an avatar-training job."""
-
-    INIT = "Init"
-    QUEUING = "Queuing"
-    TRAINING = "Training"
-    SUCCESS = "Success"
-    FAIL = "Fail"
-
-
+# The service's rules, enforced here independently of the client's prediction of them
+# (validator/cloud/jobstate.py): see validator/jobstatus.py for why they are not shared.
 EDITABLE_TRANSPARENT = frozenset({JobStatus.INIT, JobStatus.FAIL})
 SUBMITTABLE = frozenset({JobStatus.INIT, JobStatus.FAIL})
 BUSY = frozenset({JobStatus.QUEUING, JobStatus.TRAINING})
@@ -212,12 +203,7 @@ class Jobs:
             elif isinstance(value, bool):
                 value = int(value)
             values.append(value)
-        if insert:
-            marks = ", ".join("?" for _ in _COLUMNS)
-            self._db.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
-        else:
-            sets = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-            self._db.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*values[1:], values[0]])
+        self._db.save_row("jobs", _COLUMNS, values, insert=insert)
 
 
 def not_found(job_id: str) -> ApiError:

@@ -28,7 +28,7 @@ from validator.sandbox.objects import ObjectStore
 from validator.sandbox.probe import ProbeFn
 
 if TYPE_CHECKING:
-    from validator.cloud.images import ImageInfo
+    from validator.imageinfo import ImageInfo
 
 
 class MediaStatus(str, Enum):
@@ -225,17 +225,12 @@ class MediaLibrary:
             elif column == "info" and value is not None:
                 value = json.dumps(value)
             values.append(value)
-        if insert:
-            marks = ", ".join("?" for _ in _COLUMNS)
-            self._db.execute(f"INSERT INTO media ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
-        else:
-            sets = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-            self._db.execute(f"UPDATE media SET {sets} WHERE media_id = ?", [*values[1:], values[0]])
+        self._db.save_row("media", _COLUMNS, values, insert=insert)
 
 
 def _image(path: Path) -> ImageInfo | None:
     """The header of a PNG or JPEG; ``None`` for anything else (videos go to the probe)."""
-    from validator.cloud.images import read_image_info
+    from validator.imageinfo import read_image_info
 
     try:
         return read_image_info(path)

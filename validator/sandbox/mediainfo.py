@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from validator.cloud.images import ImageInfo
     from validator.facts import MediaFacts, VideoStreamFacts
+    from validator.imageinfo import ImageInfo
 
 Info = dict[str, object]
 

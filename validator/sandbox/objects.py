@@ -1,97 +1,29 @@
-"""Object storage on disk: whole objects, multipart uploads and their parts.
+"""Object storage on disk: whole objects, multipart uploads and their parts, indexed in SQLite.
 
-Bodies stream from the socket to a temporary file (hashing MD5 and CRC-64 on the way) and are moved
-into place with one rename, so a reader never sees half an object and memory use does not grow with
-object size. Each stored version gets a fresh file name; metadata in SQLite points at it, and the old
-file is unlinked once the new row is committed (a reader that already opened it keeps reading).
-
-Multipart uploads whose parts share one size (what every SDK sends) are laid out as they arrive: part
-``n`` is written into one file of the upload at ``(n - 1) * stride``, the stride being the declared
-length of the first part to arrive. Completing such an upload renames that file into place; anything
-else (parts of mixed sizes, a part sent again, a part still arriving) is assembled by copying.
+Each stored version gets a fresh file name (:mod:`validator.sandbox.files` writes it); metadata in
+SQLite points at it, and the old file is unlinked once the new row is committed (a reader that
+already opened it keeps reading). Parts of one size are laid out in one file as they arrive
+(:mod:`validator.sandbox.layout`), so completing the upload is a rename.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import re
-import shutil
-import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from validator.crc64 import CHUNK, Crc64, combine
+from validator.sandbox import files
 from validator.sandbox.clock import Clock
 from validator.sandbox.db import Database
 from validator.sandbox.errors import OssError
+from validator.sandbox.layout import LAYOUT, MIN_PART_BYTES, Layouts
+from validator.sandbox.stored import ObjectMeta, PartMeta, UploadMeta
 
-MIN_PART_BYTES = 100 * 1024
-"""Every part but the last must be at least this large (OSS's rule)."""
 MAX_PART_NUMBER = 10000
 
-_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
-
-
-@dataclass(frozen=True)
-class ObjectMeta:
-    """One stored object."""
-
-    bucket: str
-    key: str
-    path: Path
-    """The file holding the body."""
-    size: int
-    etag: str
-    """Upper-case hex, without quotes (``-N`` suffixed for multipart objects)."""
-    crc64: int
-    content_type: str
-    object_type: str
-    """``Normal`` or ``Multipart``."""
-    last_modified: float
-
-
-@dataclass(frozen=True)
-class UploadMeta:
-    """One multipart upload in progress."""
-
-    upload_id: str
-    bucket: str
-    key: str
-    content_type: str
-    initiated: float
-
-
-@dataclass(frozen=True)
-class PartMeta:
-    """One uploaded part."""
-
-    part_number: int
-    size: int
-    etag: str
-    crc64: int
-    last_modified: float
-    path: Path
-    md5: bytes
-    offset: int = 0
-    """Where the part starts in :attr:`path` (non-zero in an upload's shared layout file)."""
-
-
-@dataclass(frozen=True)
-class _Written:
-    path: Path
-    size: int
-    md5: bytes
-    crc64: int
-    offset: int = 0
-
-
-LAYOUT = "layout"
-"""The file of an upload that parts of the common size are written into, each at its place."""
+__all__ = ["MIN_PART_BYTES", "ObjectMeta", "ObjectStore", "PartMeta", "UploadMeta"]
 
 
 class ObjectStore:
@@ -105,11 +37,7 @@ class ObjectStore:
         self._tmp = root / "tmp"
         for sub in ("tmp", "data", "parts"):
             (root / sub).mkdir(parents=True, exist_ok=True)
-        self._layout_lock = threading.Lock()
-        self._strides: dict[str, int] = {}
-        """Upload id -> the part size of its layout file (0: a layout from before a restart, closed)."""
-        self._writing: dict[str, set[int]] = {}
-        """Upload id -> part numbers being written into its layout file right now."""
+        self._layouts = Layouts(root / "parts", max_bytes)
 
     # -- whole objects -------------------------------------------------------------------------
 
@@ -122,7 +50,8 @@ class ObjectStore:
         content_md5: bytes | None = None,
     ) -> ObjectMeta:
         """Store a body under ``bucket/key``, replacing any previous version."""
-        written = self._write(chunks, self._root / "data" / bucket, _suffix(key))
+        folder = self._root / "data" / bucket
+        written = files.write(chunks, self._tmp, folder, files.suffix_of(key), self._max_bytes)
         if content_md5 is not None and content_md5 != written.md5:
             written.path.unlink(missing_ok=True)
             raise OssError(400, "InvalidDigest", "The Content-MD5 you specified was invalid.")
@@ -195,15 +124,19 @@ class ObjectStore:
                            f"Part number must be an integer between 1 and {MAX_PART_NUMBER}, "
                            "inclusive.", details={"ArgumentName": "partNumber"})
         folder = self._root / "parts" / upload.upload_id
-        offset = self._claim_place(upload.upload_id, part_number, declared_length)
+        stored = self._db.query_one(
+            "SELECT 1 FROM parts WHERE upload_id = ? AND part_number = ?", (upload.upload_id, part_number)
+        )
+        offset = self._layouts.claim(
+            upload.upload_id, part_number, declared_length, stored=stored is not None
+        )
         if offset is None:
-            written = self._write(chunks, folder, "")
+            written = files.write(chunks, self._tmp, folder, "", self._max_bytes)
         else:
             try:
-                written = self._write_at(chunks, folder / LAYOUT, offset, declared_length or 0)
+                written = files.write_at(chunks, folder / LAYOUT, offset, declared_length or 0)
             finally:
-                with self._layout_lock:
-                    self._writing.get(upload.upload_id, set()).discard(part_number)
+                self._layouts.release(upload.upload_id, part_number)
         part = PartMeta(part_number, written.size, written.md5.hex().upper(), written.crc64,
                         self._clock.now(), written.path, written.md5, written.offset)
         with self._db.transaction() as conn:
@@ -228,32 +161,6 @@ class ObjectStore:
         if old is not None and Path(old["file"]).name != LAYOUT:  # a layout holds other parts too
             (self._root / old["file"]).unlink(missing_ok=True)
         return part
-
-    def _claim_place(self, upload_id: str, number: int, declared: int | None) -> int | None:
-        """The offset to write part ``number`` at in the upload's layout file; ``None`` for a file
-        of its own (no declared length, no stride yet, a larger size than the stride, a part number
-        stored or being written already)."""
-        if declared is None or not 0 < declared <= self._max_bytes:
-            return None
-        if self._db.query_one(
-            "SELECT 1 FROM parts WHERE upload_id = ? AND part_number = ?", (upload_id, number)
-        ):
-            return None  # a part sent again: never over the stored one, which a failure would ruin
-        layout = self._root / "parts" / upload_id / LAYOUT
-        with self._layout_lock:
-            stride = self._strides.get(upload_id)
-            if stride is None and layout.exists():
-                # Written before a restart, with a stride no longer known: never write over its parts.
-                stride = self._strides[upload_id] = 0
-            if stride is None and declared >= MIN_PART_BYTES:
-                # The first part to arrive sets it: SDKs send parts concurrently, part 1 not always
-                # first, and all of one size but the last (which, sent last, never arrives first).
-                stride = self._strides[upload_id] = declared
-            writing = self._writing.setdefault(upload_id, set())
-            if stride is None or declared > stride or number in writing:
-                return None
-            writing.add(number)
-            return (number - 1) * stride
 
     def parts(self, upload_id: str) -> list[PartMeta]:
         """The parts uploaded so far, by part number."""
@@ -288,8 +195,9 @@ class ObjectStore:
             if part.size < MIN_PART_BYTES:
                 raise OssError(400, "EntityTooSmall", "Your proposed upload is smaller than the "
                                "minimum allowed size.", details={"PartNumber": str(part.part_number)})
-        written = self._in_place(upload, selected) or self._assemble(
-            selected, self._root / "data" / upload.bucket, _suffix(upload.key)
+        folder, suffix = self._root / "data" / upload.bucket, files.suffix_of(upload.key)
+        written = self._layouts.take(upload, selected, folder, suffix) or files.assemble(
+            selected, self._tmp, folder, suffix
         )
         etag = hashlib.md5(b"".join(p.md5 for p in selected)).hexdigest().upper()
         if self._db.query_one("SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)) is None:
@@ -302,40 +210,9 @@ class ObjectStore:
         self.abort(upload.upload_id)
         return meta
 
-    def _in_place(self, upload: UploadMeta, parts: Sequence[PartMeta]) -> _Written | None:
-        """The upload's layout file as the object, when it holds exactly the chosen parts, each at
-        its place, contiguous and nothing being written into it; ``None`` otherwise."""
-        layout = self._root / "parts" / upload.upload_id / LAYOUT
-        with self._layout_lock:
-            stride = self._strides.get(upload.upload_id)
-            if not stride or self._writing.get(upload.upload_id):
-                return None
-            numbers = [p.part_number for p in parts]
-            if numbers != list(range(1, len(parts) + 1)):
-                return None
-            for part in parts:
-                last = part is parts[-1]
-                if part.path != layout or part.offset != (part.part_number - 1) * stride:
-                    return None
-                if part.size != stride and not (last and part.size <= stride):
-                    return None
-            size = (len(parts) - 1) * stride + parts[-1].size
-            folder = self._root / "data" / upload.bucket
-            folder.mkdir(parents=True, exist_ok=True)
-            final = folder / (uuid.uuid4().hex + _suffix(upload.key))
-            os.truncate(layout, size)
-            os.replace(layout, final)
-            del self._strides[upload.upload_id]  # later parts of this id start a new layout
-        crc = 0
-        for part in parts:
-            crc = combine(crc, part.crc64, part.size)
-        return _Written(final, size, b"", crc)
-
     def abort(self, upload_id: str) -> None:
         """Forget an upload and its parts."""
-        with self._layout_lock:
-            self._strides.pop(upload_id, None)
-            self._writing.pop(upload_id, None)
+        self._layouts.forget(upload_id)
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
             conn.execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
@@ -362,76 +239,6 @@ class ObjectStore:
     def _rel(self, path: Path) -> str:
         return path.relative_to(self._root).as_posix()
 
-    def _write(
-        self, chunks: Iterable[bytes], folder: Path, suffix: str, *, limit: bool = True
-    ) -> _Written:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._tmp / uuid.uuid4().hex
-        md5 = hashlib.md5()
-        crc = Crc64()
-        size = 0
-        try:
-            with tmp.open("wb") as fh:
-                for chunk in chunks:
-                    size += len(chunk)
-                    if limit and size > self._max_bytes:
-                        raise OssError(400, "EntityTooLarge", "Your proposed upload exceeds the "
-                                       "maximum allowed size.")
-                    md5.update(chunk)
-                    crc.update(chunk)
-                    fh.write(chunk)
-            final = folder / (uuid.uuid4().hex + suffix)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return _Written(final, size, md5.digest(), crc.value)
-
-    def _write_at(self, chunks: Iterable[bytes], path: Path, offset: int, declared: int) -> _Written:
-        """Write a part into the layout file at ``offset``, hashing on the way (never past its
-        declared length: its neighbour starts there)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        md5 = hashlib.md5()
-        crc = Crc64()
-        size = 0
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-        try:
-            for chunk in chunks:
-                if size + len(chunk) > declared:
-                    raise OssError(400, "IncompleteBody", "The request body is longer than its "
-                                   "Content-Length.")
-                md5.update(chunk)
-                crc.update(chunk)
-                view = memoryview(chunk)
-                while view:
-                    done = os.pwrite(fd, view, offset + size)
-                    view = view[done:]
-                    size += done
-        finally:
-            os.close(fd)
-        return _Written(path, size, md5.digest(), crc.value, offset)
-
-    def _assemble(self, parts: Sequence[PartMeta], folder: Path, suffix: str) -> _Written:
-        """Concatenate part files into one object file: copied by the kernel, not through Python, and
-        the object's CRC combined from the parts' CRCs instead of reading hundreds of MB again."""
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._tmp / uuid.uuid4().hex
-        crc, size = 0, 0
-        try:
-            with tmp.open("wb") as out:
-                for part in parts:
-                    with part.path.open("rb") as src:
-                        src.seek(part.offset)
-                        _copy(src, out, part.size)
-                    crc = combine(crc, part.crc64, part.size)
-                    size += part.size
-            final = folder / (uuid.uuid4().hex + suffix)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return _Written(final, size, b"", crc)
-
     def _commit_object(
         self, bucket: str, key: str, path: Path, size: int, etag: str, crc64: int,
         content_type: str, object_type: str,
@@ -449,28 +256,3 @@ class ObjectStore:
         if old is not None and old["file"] != self._rel(path):
             (self._root / old["file"]).unlink(missing_ok=True)
         return ObjectMeta(bucket, key, path, size, etag, crc64, content_type, object_type, now)
-
-
-def _suffix(key: str) -> str:
-    """Keep a plain extension on stored files: some probes look at it."""
-    suffix = Path(key).suffix
-    return suffix.lower() if _SAFE_SUFFIX.match(suffix) else ""
-
-
-def _copy(src: BinaryIO, dst: BinaryIO, size: int) -> None:
-    """``size`` bytes from one file to the end of another; in the kernel where the system can."""
-    copy_range = getattr(os, "copy_file_range", None)
-    done = 0
-    if copy_range is not None:
-        try:
-            while done < size:
-                sent = copy_range(src.fileno(), dst.fileno(), size - done)
-                if sent == 0:
-                    break
-                done += sent
-        except OSError:
-            pass  # a file system without it: finish in user space from where the kernel stopped
-    if done < size:
-        src.seek(done)
-        dst.seek(0, os.SEEK_END)
-        shutil.copyfileobj(src, dst, CHUNK)

@@ -9,6 +9,7 @@ small, so keep-alive connections stay usable after an early error; large ones cl
 from __future__ import annotations
 
 import logging
+import shlex
 import shutil
 import socket
 import struct
@@ -20,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from validator import envvars
 from validator.sandbox.app import SandboxApp
 from validator.sandbox.clock import Clock, ShiftedClock
 from validator.sandbox.config import (
@@ -39,6 +41,8 @@ from validator.sandbox.wire import BadRequestBody, Body, DropConnection, Request
 
 log = logging.getLogger(__name__)
 
+DEMO_BUCKET = "avatar-preflight-demo"
+"""The bucket :meth:`Sandbox.environment` names (the sandbox serves any bucket name)."""
 DRAIN_CAP = 64 * 1024 * 1024
 """Unread body bytes we are willing to skip to keep a connection alive after an early answer."""
 IDLE_TIMEOUT = 60.0
@@ -281,16 +285,29 @@ class Sandbox:
         keys.add_sts(sts)
         return sts
 
+    def environment(self) -> dict[str, str]:
+        """The environment that points ``update``, ``status`` and ``jobs`` here: endpoints, region,
+        a bucket (any name is served) and the key pair, named as the client reads them."""
+        return {
+            envvars.ENDPOINT: self.endpoint,
+            envvars.OSS_ENDPOINT: self.oss_endpoint,
+            envvars.REGION: self.region,
+            envvars.BUCKET: DEMO_BUCKET,
+            envvars.ACCESS_KEY_ID: self.access_key_id,
+            envvars.ACCESS_KEY_SECRET: self.access_key_secret,
+        }
+
     def describe(self) -> str:
-        """What a person needs to point clients here, one ``name: value`` per line."""
-        return "\n".join([
-            f"endpoint: {self.endpoint}",
-            f"oss endpoint: {self.oss_endpoint}",
-            f"access key id: {self.access_key_id}",
-            f"access key secret: {self.access_key_secret}",
-            f"region: {self.region}",
-            f"data dir: {self.data_dir}",
-        ])
+        """Shell lines that point the cloud commands here (``eval "$(...)"``, or ``.`` of a file they
+        were written to); comments say what is served and from where. A profile or an STS token in
+        the environment would take the place of the key pair, so the lines unset them."""
+        lines = [
+            f"# avatar-preflight sandbox: ICE and OSS on {self.endpoint}, data in {self.data_dir}",
+            "# these lines point update, status and jobs at it:",
+            *(f"export {name}={shlex.quote(value)}" for name, value in self.environment().items()),
+            f"unset {envvars.PROFILE} {envvars.SECURITY_TOKEN}",
+        ]
+        return "\n".join(lines)
 
     def _running_app(self) -> SandboxApp:
         if self._app is None:
