@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from bench import memory, reads, speed
@@ -31,6 +33,7 @@ _EPILOG = """\
 the user-facing targets: `check FILE` as a whole process under 150 ms median and at most 1.5x ffprobe;
 200 files in one call at least 10x faster than an ffprobe loop; the in-process probe within 1.3x of a
 bare av.open; `check`'s peak memory under 150 MB, measured from a small parent, beside ffprobe's.
+Those alone, in a few minutes on a quiet machine: python -m bench --only probe,check,batch,memory
 
 ffprobe and ffmpeg come from Debian's ffmpeg package (apt-get update && apt-get install -y ffmpeg);
 without them the rows that need them are skipped with a line saying so. pymediainfo (pip install
@@ -76,12 +79,31 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _sections(
+    corpus: dict[str, list[Item]], runs: int, quick: bool, have_ffprobe: bool, have_ffmpeg: bool
+) -> dict[str, Callable[[], list[Row]]]:
+    singles = corpus["single"]
+    big = next(i for i in singles if i.kind == "mp4-faststart")
+    return {
+        "probe": partial(speed.in_process, singles, runs),
+        "check": partial(speed.check_process, singles, runs, have_ffprobe),
+        "batch": lambda: [speed.batch(corpus["batch"], runs)] if have_ffprobe else [],
+        "memory": lambda: [
+            *memory.check_rows(singles, have_ffprobe, 1 if quick else memory.RUNS),
+            memory.update_row(big),
+        ],
+        "bytes": partial(reads.bytes_read, singles),
+        "deep": partial(speed.deep, singles, runs, have_ffmpeg),
+        "server": partial(reads.server_figures, singles, 1 if quick else 3),
+    }
+
+
 def measure(
     only: set[str], corpus: dict[str, list[Item]], runs: int, quick: bool
 ) -> tuple[list[Row], list[str]]:
     """The rows of the chosen sections, and a line for each row skipped for want of a tool."""
     have_ffprobe, have_ffmpeg = shutil.which("ffprobe") is not None, shutil.which("ffmpeg") is not None
-    singles, rows, skipped = corpus["single"], [], []
+    skipped = []
     if not have_ffprobe:
         skipped.append(
             "ffprobe not found: the 1.5x of `check FILE`, the ffprobe loop and ffprobe's peak memory are "
@@ -89,21 +111,14 @@ def measure(
         )
     if not have_ffmpeg and "deep" in only:
         skipped.append("ffmpeg not found: --deep is measured without ffmpeg's figure")
-    if "probe" in only:
-        rows += speed.in_process(singles, runs)
-    if "check" in only:
-        rows += speed.check_process(singles, runs, have_ffprobe)
-    if "batch" in only and have_ffprobe:
-        rows.append(speed.batch(corpus["batch"], runs))
-    if "memory" in only:
-        rows += memory.check_rows(singles, have_ffprobe, 1 if quick else memory.RUNS)
-        rows.append(memory.update_row(next(i for i in singles if i.kind == "mp4-faststart")))
-    if "bytes" in only:
-        rows += reads.bytes_read(singles)
-    if "deep" in only:
-        rows += speed.deep(singles, runs, have_ffmpeg)
-    if "server" in only:
-        rows += reads.server_figures(singles, 1 if quick else 3)
+    rows: list[Row] = []
+    sections = _sections(corpus, runs, quick, have_ffprobe, have_ffmpeg)
+    for name in (n for n in SECTIONS if n in only):
+        section = sections[name]
+        started = time.perf_counter()
+        rows += section()
+        # A run takes minutes (more on a loaded machine): say where it is, on stderr.
+        print(f"bench: {name} measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows, skipped
 
 
