@@ -22,7 +22,7 @@ _SCRIPT = Path(sys.executable).parent / "avatar-preflight"
 CLI = [str(_SCRIPT)] if _SCRIPT.exists() else EXE
 """The installed console script, as a user runs it (``python -m validator`` where there is none)."""
 
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 """Warm means warm for Python too: compiled modules are cached on the first run, as on any machine
 where the variable is not set (some CI images set it; then every start-up compiles our sources)."""
 
@@ -106,7 +106,7 @@ def pairs_note(pairs: int) -> str:
 
 def run_quiet(cmd: list[str], cwd: Path | None = None) -> None:
     """Run ``cmd`` to its end, its output discarded."""
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=_ENV, cwd=cwd)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV, cwd=cwd)
 
 
 def quiet(cmd: list[str], cwd: Path | None = None) -> Callable[[], None]:

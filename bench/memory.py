@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import Item
-from bench.harness import _ENV, CLI, Row, ffprobe_cmd
+from bench.harness import CLI, ENV, Row, ffprobe_cmd
 
 _SPAWN = Path(__file__).with_name("spawn.py")
 RUNS = 3
@@ -38,7 +38,7 @@ def peak(cmd: list[str], cwd: Path) -> Peak:
         capture_output=True,
         text=True,
         check=True,
-        env=_ENV,
+        env=ENV,
     )
     kb, floor_kb, code = (int(x) for x in done.stdout.split())
     return Peak(kb * 1024 / 1e6, floor_kb * 1024 / 1e6, code)
