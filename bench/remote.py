@@ -24,15 +24,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bench.corpus import Item
+
+if TYPE_CHECKING:
+    from validator.cloud.storage import OssObjectStore
 
 BUCKET = "bench"
 CHUNK = 1024 * 1024
 
 
-def _store(sandbox: Any, cache: Path) -> Any:
+def _store(sandbox: Served, cache: Path) -> OssObjectStore:
     from validator.cloud.credentials import static
     from validator.cloud.storage import OssObjectStore
 
@@ -40,7 +43,7 @@ def _store(sandbox: Any, cache: Path) -> Any:
     return OssObjectStore(sandbox.oss_endpoint, BUCKET, sandbox.region, creds, cache_dir=cache)
 
 
-def raw_put(sandbox: Any, key: str, path: Path) -> float:
+def raw_put(sandbox: Served, key: str, path: Path) -> float:
     """Seconds for one signed (V1) PUT of ``path``, streamed from disk over http.client."""
     host, port = sandbox.endpoint.rsplit(":", 1)
     date = formatdate(usegmt=True)
@@ -71,7 +74,7 @@ def raw_put(sandbox: Any, key: str, path: Path) -> float:
     return time.perf_counter() - started
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Served:
     """A sandbox running in its own process, as ``avatar-preflight sandbox`` prints it."""
 
@@ -112,50 +115,74 @@ def sandbox_process(data_dir: Path) -> Iterator[Served]:
         proc.wait(timeout=30)
 
 
-def measure(singles: list[Item], upload_item: Item, rounds: int = 3) -> dict[str, Any]:
-    """Remote probe bytes and requests per file, and upload throughput against a raw PUT (medians of
-    ``rounds`` alternating uploads, each object a new key)."""
+@dataclass(frozen=True, slots=True)
+class RemoteRead:
+    """One file probed over HTTP Range and locally."""
+
+    name: str
+    kind: str
+    remote_bytes: int
+    requests: int
+    """Range requests made (the size lookup included)."""
+    local_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """Our upload and a raw PUT of the same file: the medians of alternating rounds."""
+
+    name: str
+    size: int
+    ours_s: float
+    raw_s: float
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """What :func:`measure` found."""
+
+    remote: list[RemoteRead]
+    upload: Upload
+
+
+def _remote_reads(store: OssObjectStore, singles: list[Item]) -> list[RemoteRead]:
     from validator.cloud.remote import ObjectRangeSource
     from validator.probe import probe, probe_source
 
-    out: dict[str, Any] = {"remote": [], "upload": None}
+    found = []
+    for item in singles:
+        key = f"remote/{item.name}"
+        store.upload(key, item.path)
+        source = ObjectRangeSource(store, BUCKET, key)
+        remote = probe_source(source, item.name)
+        local = probe(item.path)
+        found.append(RemoteRead(item.name, item.kind, remote.bytes_read, source.requests, local.bytes_read))
+    return found
+
+
+def _uploads(store: OssObjectStore, sandbox: Served, item: Item, rounds: int) -> Upload:
+    ours_s: list[float] = []
+    raw_s: list[float] = []
+    for n in range(rounds):
+        # Each side starts with nothing waiting to be written back: the gigabytes stored before
+        # (and the other side's 800 MB) would otherwise slow whichever upload came first.
+        os.sync()
+        started = time.perf_counter()
+        store.upload(f"upload/ours-{n}{item.path.suffix}", item.path)
+        ours_s.append(time.perf_counter() - started)
+        os.sync()
+        raw_s.append(raw_put(sandbox, f"upload/raw-{n}{item.path.suffix}", item.path))
+    size = item.path.stat().st_size
+    return Upload(item.name, size, statistics.median(ours_s), statistics.median(raw_s), rounds)
+
+
+def measure(singles: list[Item], upload_item: Item, rounds: int = 3) -> Measured:
+    """Remote probe bytes and requests per file, and upload throughput against a raw PUT (medians of
+    ``rounds`` alternating uploads, each object a new key)."""
     with (
         tempfile.TemporaryDirectory(prefix="avatar-bench-") as tmp,
         sandbox_process(Path(tmp) / "sb") as sandbox,
     ):
         store = _store(sandbox, Path(tmp) / "checkpoints")
-        for item in singles:
-            key = f"remote/{item.name}"
-            store.upload(key, item.path)
-            source = ObjectRangeSource(store, BUCKET, key)
-            remote = probe_source(source, item.name)
-            local = probe(item.path)
-            out["remote"].append(
-                {
-                    "name": item.name,
-                    "kind": item.kind,
-                    "remote_bytes": remote.bytes_read,
-                    "requests": source.requests,
-                    "local_bytes": local.bytes_read,
-                }
-            )
-        size = upload_item.path.stat().st_size
-        ours_s: list[float] = []
-        raw_s: list[float] = []
-        for n in range(rounds):
-            # Each side starts with nothing waiting to be written back: the gigabytes stored above
-            # (and the other side's 800 MB) would otherwise slow whichever upload came first.
-            os.sync()
-            started = time.perf_counter()
-            store.upload(f"upload/ours-{n}{upload_item.path.suffix}", upload_item.path)
-            ours_s.append(time.perf_counter() - started)
-            os.sync()
-            raw_s.append(raw_put(sandbox, f"upload/raw-{n}{upload_item.path.suffix}", upload_item.path))
-        out["upload"] = {
-            "name": upload_item.name,
-            "bytes": size,
-            "ours_s": statistics.median(ours_s),
-            "raw_s": statistics.median(raw_s),
-            "rounds": rounds,
-        }
-    return out
+        return Measured(_remote_reads(store, singles), _uploads(store, sandbox, upload_item, rounds))
