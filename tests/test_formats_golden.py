@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from validator import __version__
+from validator.check import judge
 from validator.facts import (
     AlphaEvidence,
     AlphaPiece,
@@ -22,10 +23,9 @@ from validator.facts import (
     RateSource,
     VideoStreamFacts,
 )
-from validator.findings import BatchReport, FileReport
+from validator.findings import BatchReport
 from validator.formats import Format, render
 from validator.profile import Profile
-from validator.rules.checks import conform_command, evaluate
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -87,10 +87,7 @@ def report() -> BatchReport:
         (facts("videos/take 2.mp4", 1280, 720, 240.0, alpha=False, audio=False, moov=MoovPosition.END), None),
         (facts("videos/green,screen.mov", 1080, 1920, 600.0, alpha=True, audio=True), False),
     ]
-    files = [
-        FileReport(f.path, f, evaluate(f, profile, declared), declared, conform_command(f, profile))
-        for f, declared in inputs
-    ]
+    files = [judge(f.path, f, profile, declared) for f, declared in inputs]
     return BatchReport(tuple(files), profile.name)
 
 

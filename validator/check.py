@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from validator.errors import ProbeError
+from validator.facts import MediaFacts
 from validator.findings import BatchReport, FileReport
 from validator.probe import probe
 from validator.probe.reader import Limits
@@ -36,8 +37,7 @@ def check_file(
     try:
         facts = probe(name, deep_frames=deep_frames, opaque_alpha=profile.opaque_alpha, limits=limits)
     except ProbeError as exc:
-        found = checks.unreadable(name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile)
-        return FileReport(name, None, found, transparent)
+        return unreadable(name, exc, profile, transparent)
     except OSError as exc:
         reason = f"cannot read the file: {exc.strerror or exc}"
         fix = "Check the path and that you may read the file."
@@ -45,8 +45,19 @@ def check_file(
     except Exception as exc:  # a hostile file met a bug: report it for this file, keep the batch going
         reason = f"{UNEXPECTED} ({type(exc).__name__}: {exc})"
         return FileReport(name, None, checks.unreadable(name, reason, profile=profile), transparent)
-    findings = checks.evaluate(facts, profile, transparent)
-    return FileReport(name, facts, findings, transparent, checks.conform_command(facts, profile, findings))
+    return judge(name, facts, profile, transparent)
+
+
+def judge(name: str, facts: MediaFacts, profile: Profile, declared: bool | None) -> FileReport:
+    """The report on a probed file: the rules' findings, and the one command that clears them if any."""
+    findings = checks.evaluate(facts, profile, declared)
+    return FileReport(name, facts, findings, declared, checks.conform_command(facts, profile, findings))
+
+
+def unreadable(name: str, exc: ProbeError, profile: Profile, declared: bool | None) -> FileReport:
+    """The report on a file the probe could not read."""
+    found = checks.unreadable(name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile)
+    return FileReport(name, None, found, declared)
 
 
 def check_files(

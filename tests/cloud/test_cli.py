@@ -88,15 +88,7 @@ def test_missing_credentials_is_one_line_naming_the_variables(tmp_path: Path) ->
 def test_update_status_jobs_through_the_credential_chain(
     sandbox: Sandbox, videos: dict[str, Path], tmp_path: Path
 ) -> None:
-    env = {
-        "HOME": str(tmp_path),
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": sandbox.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": sandbox.access_key_secret,
-        "AVATAR_PREFLIGHT_REGION": REGION,
-        "AVATAR_PREFLIGHT_ENDPOINT": sandbox.endpoint,
-        "AVATAR_PREFLIGHT_OSS_ENDPOINT": sandbox.oss_endpoint,
-        "AVATAR_PREFLIGHT_BUCKET": "cli-tests",
-    }
+    env = _sandbox_env(sandbox, tmp_path)
     done = _run(
         [
             "update",

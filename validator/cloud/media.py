@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from validator.check import judge, unreadable
 from validator.cloud.errors import CloudError
 from validator.cloud.events import Event, EventKind, MediaOutcome, Request, Sink, Step
 from validator.cloud.jobs import MediaView
@@ -24,7 +25,6 @@ from validator.errors import ProbeError
 from validator.findings import FileReport, Finding, Severity
 from validator.probe.reader import Limits
 from validator.profile import Profile
-from validator.rules import checks
 
 if TYPE_CHECKING:
     from validator.cloud.options import FlowOptions, Services
@@ -93,10 +93,8 @@ def _probe_report(
     try:
         facts = probe_source(source, name, opaque_alpha=profile.opaque_alpha, limits=REMOTE_LIMITS)
     except ProbeError as exc:
-        found = checks.unreadable(name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile)
-        return FileReport(name, None, found, declared)
-    findings = checks.evaluate(facts, profile, declared)
-    return FileReport(name, facts, findings, declared, checks.conform_command(facts, profile))
+        return unreadable(name, exc, profile, declared)
+    return judge(name, facts, profile, declared)
 
 
 def upload_and_register(

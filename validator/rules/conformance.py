@@ -76,18 +76,12 @@ def _conforms(facts: MediaFacts, profile: Profile) -> bool:
     )
 
 
-def conform_command(
-    facts: MediaFacts, profile: Profile, findings: Sequence[Finding] | None = None
-) -> str | None:
+def conform_command(facts: MediaFacts, profile: Profile, findings: Sequence[Finding]) -> str | None:
     """:func:`conform_recipe` as the shell command ``check`` prints, when that run clears every error
-    in ``findings`` (judged here when not given); ``None`` otherwise."""
+    in ``findings``; ``None`` otherwise."""
     recipe = conform_recipe(facts, profile)
     if recipe is None:
         return None
-    if findings is None:
-        from validator.rules.checks import evaluate
-
-        findings = evaluate(facts, profile)
     if any(f.severity is Severity.ERROR and not _cleared(f, facts, profile) for f in findings):
         return None
     return recipe.command()
