@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from validator.facts import MediaFacts
+
+if TYPE_CHECKING:  # a plain check never loads the content records
+    from validator.content.facts import ContentFacts, Span
 
 
 class Severity(str, Enum):
@@ -41,6 +45,8 @@ class Finding:
     """What the file has."""
     fix: str | None = None
     """What to do about it: usually an exact ffmpeg command."""
+    at: tuple[Span, ...] = ()
+    """Where in the take it happens (content findings); empty when it concerns the whole file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,8 @@ class FileReport:
     """One command that fixes every fixable finding at once, when there is one."""
     seconds: float | None = None
     """Wall time spent probing and judging the file, when measured."""
+    content: ContentFacts | None = None
+    """What ``--content`` measured; ``None`` when it was not asked for or could not run."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
