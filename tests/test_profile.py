@@ -62,3 +62,20 @@ def test_bad_profiles_are_rejected_with_the_reason(tmp_path: Path, text: str, ne
     f.write_text(text)
     with pytest.raises(ProfileError, match=needle):
         load(f)
+
+
+def test_every_profile_key_is_type_checked(tmp_path: Path) -> None:
+    """Table-driven: a field added to the profile is checked the moment it exists."""
+    from dataclasses import fields
+
+    for field in fields(Profile):
+        if field.name == "severities":
+            continue
+        for wrong in ('"text"', "[1, 2]", "{ a = 1 }"):
+            f = tmp_path / "bad.toml"
+            f.write_text(f"{field.name.replace('_', '-')} = {wrong}\n")
+            if field.name == "name" and wrong == '"text"':
+                continue  # the one field a string is right for
+            key = field.name.replace("_", "-")
+            with pytest.raises(ProfileError, match=f"{f}, line 1: bad value for '{key}'"):
+                load(f)
