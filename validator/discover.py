@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path  # paths as rglob gave them: ./takes/a.mp4 shows as takes/a.mp4
 
 from validator.errors import UsageError
+from validator.formats.escape import visible
 
 ACCEPTED_EXTENSIONS = frozenset({".mp4", ".mov", ".webm", ".mkv", ".m4v", ".qt", ".3gp", ".3g2"})
 """Extensions of the ISO-BMFF and Matroska families, which the probe identifies by content."""
@@ -28,6 +29,9 @@ FOREIGN_EXTENSIONS = frozenset(
 """Extensions of video containers ICE does not accept: checked, so that they fail loudly."""
 VIDEO_EXTENSIONS = ACCEPTED_EXTENSIONS | FOREIGN_EXTENSIONS
 _GLOB_CHARS = frozenset("*?[")
+_VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
+"""Never searched: a git-annex repository keeps each video's content in .git/annex/objects under
+the video's name, which would be checked beside the link that names it."""
 _TS_PACKET = 188
 _TS_SYNC = 0x47
 
@@ -58,14 +62,15 @@ def expand(args: list[str]) -> Inputs:
         if os.path.isdir(arg):
             found = scan(arg)
             if not found:
-                raise UsageError(f"no video files ({', '.join(sorted(VIDEO_EXTENSIONS))}) under {arg}")
+                looked_for = ", ".join(sorted(VIDEO_EXTENSIONS))
+                raise UsageError(f"no video files ({looked_for}) under {visible(arg)}")
             for p in found:
                 add(p)
         elif not os.path.lexists(arg) and _GLOB_CHARS & set(arg):
             # Everything but folders: a dangling symlink the pattern names is a missing video.
             matches = sorted(m for m in glob.glob(arg, recursive=True) if not os.path.isdir(m))
             if not matches:
-                raise UsageError(f"no files match {arg}")
+                raise UsageError(f"no files match {visible(arg)}")
             for m in matches:
                 add(m)
         else:
@@ -87,7 +92,8 @@ def scan(folder: str) -> list[str]:
         if exc.filename is not None:
             found.append(str(Path(exc.filename)))  # it may hold videos: its check says why it cannot be read
 
-    for root, _dirs, files in os.walk(folder, onerror=unlistable):
+    for root, dirs, files in os.walk(folder, onerror=unlistable):
+        dirs[:] = [d for d in dirs if d not in _VCS_FOLDERS]
         found.extend(path for name in files if _is_video_name(path := str(Path(root, name))))
     return sorted(found)
 

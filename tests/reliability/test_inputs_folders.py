@@ -121,3 +121,13 @@ def test_a_glob_keeps_a_dangling_symlink(good: Path, tmp_path: Path) -> None:
     (tmp_path / "a.mp4").write_bytes(good.read_bytes())
     (tmp_path / "b.mp4").symlink_to(tmp_path / "gone.mp4")
     assert expand([str(tmp_path / "*.mp4")]).files == (str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4"))
+
+
+def test_a_git_annex_checkout_reports_the_links_not_the_objects(good: Path, tmp_path: Path) -> None:
+    key = "SHA256E-s2283--0123abcd.mp4"
+    present = tmp_path / ".git" / "annex" / "objects" / "Ab" / "Cd" / key / key
+    present.parent.mkdir(parents=True)
+    present.write_bytes(good.read_bytes())
+    (tmp_path / "take-1.mp4").symlink_to(present)
+    (tmp_path / "take-2.mp4").symlink_to(tmp_path / ".git" / "annex" / "objects" / "Ef" / "Gh" / key / key)
+    assert expand([str(tmp_path)]).files == (str(tmp_path / "take-1.mp4"), str(tmp_path / "take-2.mp4"))
