@@ -204,10 +204,10 @@ def discover(start: Path | None = None) -> Profile:
     origin, section = project_section(start)
     if not origin:
         return default_profile()
-    return from_mapping(section, origin=origin, text=_source_text(origin))
+    return from_mapping(section, origin=origin, text=source_text(origin))
 
 
-def _source_text(origin: str) -> str | None:
+def source_text(origin: str) -> str | None:
     """The TOML text behind an origin :func:`project_section` gave, for line numbers in errors."""
     try:
         return Path(origin.removesuffix(" [tool.avatar-preflight]")).read_text(encoding="utf-8")
