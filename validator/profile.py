@@ -108,7 +108,7 @@ def from_mapping(
         if key in ("severity", "severities"):
             changes["severities"] = {**base.severities, **_severities(value, where.at(raw_key))}
         else:
-            changes[key] = profile_keys.coerce(Profile, key, raw_key, value, where)
+            changes[key] = profile_keys.coerce(Profile, key, raw_key, value, where, getattr(base, key, None))
     try:
         return replace(base, **changes)
     except (TypeError, ValueError) as exc:

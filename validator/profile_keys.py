@@ -138,9 +138,9 @@ def hints(cls: type) -> dict[str, Any]:
     return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
 
 
-def coerce(cls: type, key: str, raw_key: str, value: Any, where: Where) -> Any:
-    """The value of field ``key`` of ``cls`` from TOML, type-checked; a nested dataclass (a TOML
-    table) has each of its own keys checked the same way."""
+def coerce(cls: type, key: str, raw_key: str, value: Any, where: Where, current: Any = None) -> Any:
+    """The value of field ``key`` of ``cls`` from TOML, type-checked. A nested dataclass (a TOML
+    table) has each of its own keys checked the same way, over ``current`` (the base profile's)."""
     fields = hints(cls)
     if key not in fields:
         raise ProfileError(f"{where.at(raw_key)}: unknown profile key '{raw_key}'")
@@ -149,13 +149,23 @@ def coerce(cls: type, key: str, raw_key: str, value: Any, where: Where) -> Any:
         if key in PARSERS:
             return PARSERS[key](value)
         if dataclasses.is_dataclass(hint) and isinstance(hint, type) and isinstance(value, Mapping):
-            inner = {str(k).replace("-", "_"): coerce(hint, str(k).replace("-", "_"), k, v, where)
-                     for k, v in value.items()}  # fmt: skip
-            return dataclasses.replace(hint(), **inner)
+            return _table(hint, value, where, current if current is not None else hint())
         return _coerce(hint, value)
     except _Bad as exc:
         problem = f"bad value for '{raw_key}': {value!r} (expected {exc})"
         raise ProfileError(f"{where.at(raw_key)}: {problem}") from None
+
+
+def _table(cls: type, value: Mapping[str, Any], where: Where, current: Any) -> Any:
+    """A nested dataclass from its TOML table, each key checked, then validated by the class itself."""
+    inner = {}
+    for raw, item in value.items():
+        name = str(raw).replace("-", "_")
+        inner[name] = coerce(cls, name, str(raw), item, where, getattr(current, name, None))
+    try:
+        return dataclasses.replace(current, **inner)
+    except (TypeError, ValueError, ProfileError) as exc:
+        raise ProfileError(f"{where.origin}: {exc}") from exc
 
 
 def tool_section(data: Mapping[str, Any], path: Path, text: str) -> Mapping[str, Any] | None:
