@@ -157,12 +157,15 @@ def _read(path: Path) -> str:
 def read_table(path: str | Path) -> Mapping[str, Any]:
     """A profile file's table: the top level, or ``[tool.avatar-preflight]`` of a ``pyproject.toml``."""
     p = Path(path)
-    text = _read(p)
-    data = _parse(p, text)
-    if p.name == "pyproject.toml":
+    return _table_of(p, _read(p))
+
+
+def _table_of(path: Path, text: str) -> Mapping[str, Any]:
+    data = _parse(path, text)
+    if path.name == "pyproject.toml":
         from validator import profile_keys
 
-        return profile_keys.tool_section(data, p, text) or {}
+        return profile_keys.tool_section(data, path, text) or {}
     return data
 
 
@@ -170,7 +173,7 @@ def load(path: str | Path) -> Profile:
     """The profile a file describes (see :func:`read_table`)."""
     p = Path(path)
     text = _read(p)
-    return from_mapping(read_table(p), origin=str(path), text=text)
+    return from_mapping(_table_of(p, text), origin=str(path), text=text)
 
 
 def project_section(start: Path | None = None) -> tuple[str | None, Mapping[str, Any]]:
