@@ -9,6 +9,7 @@ extensions of containers ICE does not take (AVI, MPEG-TS, MXF...) are kept too: 
 
 from __future__ import annotations
 
+import codecs
 import glob
 import os
 import stat
@@ -32,8 +33,7 @@ _GLOB_CHARS = frozenset("*?[")
 _VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
 """Never searched: a git-annex repository keeps each video's content in .git/annex/objects under
 the video's name, which would be checked beside the link that names it."""
-_TS_PACKET = 188
-_TS_SYNC = 0x47
+_TEXT_SNIFF = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +108,21 @@ def _is_video_name(path: str) -> bool:
 
 
 def _is_typescript(path: str) -> bool:
-    """``.ts`` is also TypeScript: a regular file is an MPEG transport stream only when it starts
-    with two packets' sync bytes. Anything else named ``.ts`` (a FIFO, a dangling link) is kept, and
-    is never opened: reading a FIFO would wait for a writer."""
+    """``.ts`` is also TypeScript: a regular file whose first bytes are text (UTF-8, no NUL) is source
+    code. A transport stream is binary from its first packet on, even one that is damaged or cut
+    short, so it is never mistaken for text. Anything else named ``.ts`` (a FIFO, a dangling link,
+    an empty file) is kept, and is never opened: reading a FIFO would wait for a writer."""
     try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    if not stat.S_ISREG(info.st_mode):
-        return False
-    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as f:
-            head = f.read(_TS_PACKET + 1)
+            head = f.read(_TEXT_SNIFF)
     except OSError:
         return False
-    if not head:
-        return False  # empty: reported as empty, whatever it was meant to be
-    return head[0] != _TS_SYNC or (len(head) > _TS_PACKET and head[_TS_PACKET] != _TS_SYNC)
+    if not head or b"\0" in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut off is fine
+    except UnicodeDecodeError:
+        return False
+    return True

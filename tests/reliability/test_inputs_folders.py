@@ -131,3 +131,12 @@ def test_a_git_annex_checkout_reports_the_links_not_the_objects(good: Path, tmp_
     (tmp_path / "take-1.mp4").symlink_to(present)
     (tmp_path / "take-2.mp4").symlink_to(tmp_path / ".git" / "annex" / "objects" / "Ef" / "Gh" / key / key)
     assert expand([str(tmp_path)]).files == (str(tmp_path / "take-1.mp4"), str(tmp_path / "take-2.mp4"))
+
+
+def test_a_damaged_transport_stream_is_still_a_video(tmp_path: Path) -> None:
+    tiny_video(tmp_path / "whole.ts", "mpegts")
+    (tmp_path / "cut.ts").write_bytes((tmp_path / "whole.ts").read_bytes()[100:3000])  # no sync byte first
+    (tmp_path / "empty.ts").write_bytes(b"")
+    (tmp_path / "app.ts").write_text("export const ünïcode = 'x';\n")
+    names = [Path(p).name for p in expand([str(tmp_path)]).files]
+    assert names == ["cut.ts", "empty.ts", "whole.ts"]
