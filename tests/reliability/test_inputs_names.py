@@ -217,3 +217,13 @@ def test_fix_dry_run_prints_a_command_that_runs(tmp_path: Path) -> None:
     ran = _run_pasted(command, tmp_path)
     assert ran.returncode == 0, (command, ran.stderr)
     assert (tmp_path / "-out.mp4").is_file()
+
+
+def test_every_name_survives_the_shell_quoting_byte_for_byte() -> None:
+    from validator.rules.shell import quote
+
+    for name in [*HOSTILE, "it's.mp4", "ünïcødé \u00a0nbsp.mp4", "back\\slash.mp4"]:
+        quoted = quote(name)
+        assert quoted.isprintable(), quoted  # nothing in it acts on the terminal that shows it
+        echoed = subprocess.run(["bash", "-c", f"printf %s {quoted}"], capture_output=True, timeout=10)
+        assert echoed.stdout == os.fsencode(name), (name, quoted)
