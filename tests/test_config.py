@@ -99,3 +99,16 @@ def test_broken_project_file_exits_3(tmp_path: Path) -> None:
     (tmp_path / "avatar-preflight.toml").write_text("this is = not [toml\n")
     code, _, output = config(tmp_path)
     assert code == 3 and "invalid TOML" in output and "Traceback" not in output
+
+
+def test_a_pyproject_section_of_the_wrong_shape_or_type_exits_3(tmp_path: Path) -> None:
+    for text, words in (
+        ("[tool]\navatar-preflight = 5\n", "line 2: [tool.avatar-preflight] must be a table"),
+        (
+            '[tool.avatar-preflight]\nregion = "cn-shanghai"\ncontainers = "mp4"\n',
+            "line 3: bad value for 'containers'",
+        ),
+    ):
+        (tmp_path / "pyproject.toml").write_text(text)
+        code, _, output = config(tmp_path)
+        assert code == 3 and words in output and "Traceback" not in output, output

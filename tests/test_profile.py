@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,54 @@ def test_bad_profiles_are_rejected_with_the_reason(tmp_path: Path, text: str, ne
     f.write_text(text)
     with pytest.raises(ProfileError, match=needle):
         load(f)
+
+
+def test_every_profile_key_is_type_checked(tmp_path: Path) -> None:
+    """Table-driven: a field added to the profile is checked the moment it exists."""
+    from dataclasses import fields
+
+    for field in fields(Profile):
+        if field.name == "severities":
+            continue
+        for wrong in ('"text"', "[1, 2]", "{ a = 1 }"):
+            f = tmp_path / "bad.toml"
+            f.write_text(f"{field.name.replace('_', '-')} = {wrong}\n")
+            if field.name == "name" and wrong == '"text"':
+                continue  # the one field a string is right for
+            key = field.name.replace("_", "-")
+            with pytest.raises(ProfileError, match=f"{f}, line 1: bad value for '{key}'"):
+                load(f)
+
+
+@dataclass(frozen=True, slots=True)
+class _Thresholds:
+    level: float = -23.0
+    windows: int = 3
+
+    def __post_init__(self) -> None:
+        if self.windows < 1:
+            raise ProfileError("windows must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class _WithTable:
+    audio: _Thresholds = _Thresholds()
+
+
+def test_a_nested_table_of_thresholds_is_checked_key_by_key() -> None:
+    """The shape content thresholds take (a frozen dataclass per analysis): checked with no code."""
+    from validator.profile_keys import Where, coerce
+
+    where = Where("x.toml", "[audio]\nlevel = -20\nwindows = 'many'\n")
+    got = coerce(_WithTable, "audio", "audio", {"level": -20}, where, _Thresholds(windows=5))
+    assert got == _Thresholds(level=-20.0, windows=5)
+    with pytest.raises(
+        ProfileError, match=r"x.toml, line 3: bad value for 'windows': 'many' \(expected an integer"
+    ):
+        coerce(_WithTable, "audio", "audio", {"level": -20, "windows": "many"}, where)
+    with pytest.raises(ProfileError, match="unknown profile key 'levle'"):
+        coerce(_WithTable, "audio", "audio", {"levle": 1}, where)
+    with pytest.raises(ProfileError, match="windows must be at least 1"):
+        coerce(_WithTable, "audio", "audio", {"windows": 0}, where)
+    with pytest.raises(ProfileError, match="expected a table"):
+        coerce(_WithTable, "audio", "audio", 5, where)

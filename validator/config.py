@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from validator.profile import Profile, from_mapping, load, project_section, read_table
+from validator.profile import Profile, from_mapping, load, project_section, read_table, source_text
 
 SECRET_VARIABLES = ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN")
 
@@ -47,7 +47,11 @@ def profile_entries(profile_file: Path | None, start: Path | None = None) -> lis
         )
     else:
         origin_or_none, section = project_section(start)
-        profile = from_mapping(section, origin=origin_or_none) if origin_or_none else Profile()
+        profile = (
+            from_mapping(section, origin=origin_or_none, text=source_text(origin_or_none))
+            if origin_or_none
+            else Profile()
+        )
         origin, keys = origin_or_none or "default", {str(k).replace("-", "_") for k in section}
     out = []
     for field in fields(Profile):

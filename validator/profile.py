@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -91,21 +91,24 @@ def default_profile() -> Profile:
     return Profile()
 
 
-def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None = None) -> Profile:
-    """Apply the overrides in ``data`` to ``base`` (the default profile)."""
+def from_mapping(
+    data: Mapping[str, Any], *, origin: str, base: Profile | None = None, text: str | None = None
+) -> Profile:
+    """Apply the overrides in ``data`` to ``base`` (the default profile). ``text``, the file's TOML,
+    lets an error say on which line the bad key is."""
+    from validator import profile_keys
+
+    where = profile_keys.Where(origin, text)
     base = base or default_profile()
-    names = {f.name for f in fields(Profile)}
     changes: dict[str, Any] = {}
     for raw_key, value in data.items():
-        key = raw_key.replace("-", "_")
+        key = str(raw_key).replace("-", "_")
         if key in NON_PROFILE_KEYS:
             continue
         if key in ("severity", "severities"):
-            changes["severities"] = {**base.severities, **_severities(value, origin)}
-        elif key in names:
-            changes[key] = _coerce(key, value, origin)
+            changes["severities"] = {**base.severities, **_severities(value, where.at(raw_key))}
         else:
-            raise ProfileError(f"{origin}: unknown profile key '{raw_key}'")
+            changes[key] = profile_keys.coerce(Profile, key, raw_key, value, where, getattr(base, key, None))
     try:
         return replace(base, **changes)
     except (TypeError, ValueError) as exc:
@@ -133,81 +136,66 @@ def _severities(value: Any, origin: str) -> dict[str, Severity | None]:
     return out
 
 
-def _coerce(key: str, value: Any, origin: str) -> Any:
+def _parse(path: Path, text: str) -> Mapping[str, Any]:
+    """The TOML document ``text`` of ``path``; a syntax error names the file and TOML's line."""
     try:
-        if key == "name":
-            return str(value)
-        if key == "containers":
-            return tuple(str(v).lower() for v in value)
-        if key == "resolutions":
-            return tuple(_resolution(v) for v in value)
-        if key in ("opaque_alpha", "deep_frames"):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError("an integer")
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("a number")
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise ProfileError(f"{origin}: bad value for '{key}': {value!r} (expected {exc})") from None
+        data: Mapping[str, Any] = _toml().loads(text)
+    except _toml().TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
+    return data
 
 
-def _resolution(value: Any) -> tuple[int, int]:
-    if isinstance(value, str) and "x" in value.lower():
-        w, h = value.lower().split("x", 1)
-        return int(w), int(h)
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return int(value[0]), int(value[1])
-    raise ValueError("WIDTHxHEIGHT strings")
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"profile file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc}") from exc
 
 
 def read_table(path: str | Path) -> Mapping[str, Any]:
     """A profile file's table: the top level, or ``[tool.avatar-preflight]`` of a ``pyproject.toml``."""
     p = Path(path)
-    try:
-        data: Mapping[str, Any] = _toml().loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"profile file not found: {p}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"cannot read profile {p}: {exc}") from exc
-    except _toml().TOMLDecodeError as exc:
-        raise ProfileError(f"{p}: invalid TOML: {exc}") from exc
-    if p.name == "pyproject.toml":
-        data = data.get("tool", {}).get("avatar-preflight", {})
+    return _table_of(p, _read(p))
+
+
+def _table_of(path: Path, text: str) -> Mapping[str, Any]:
+    data = _parse(path, text)
+    if path.name == "pyproject.toml":
+        from validator import profile_keys
+
+        return profile_keys.tool_section(data, path, text) or {}
     return data
 
 
 def load(path: str | Path) -> Profile:
     """The profile a file describes (see :func:`read_table`)."""
-    return from_mapping(read_table(path), origin=str(path))
+    p = Path(path)
+    text = _read(p)
+    return from_mapping(_table_of(p, text), origin=str(path), text=text)
 
 
 def project_section(start: Path | None = None) -> tuple[str | None, Mapping[str, Any]]:
     """The project's configuration table and where it came from: the nearest ``avatar-preflight.toml``
     (the whole file), or ``[tool.avatar-preflight]`` of the nearest ``pyproject.toml``; ``(None, {})``
-    when neither exists. A broken ``avatar-preflight.toml`` is an error; someone else's broken
-    ``pyproject.toml`` is not our configuration and is passed over."""
+    when neither exists. A broken ``avatar-preflight.toml`` is an error, and so is a ``pyproject.toml``
+    that mentions avatar-preflight and is not valid TOML, or whose section is not a table: passing
+    over either would drop the project's rules without a word."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         own = folder / PROFILE_FILE
         if own.is_file():
-            try:
-                return str(own), _toml().loads(own.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ProfileError(f"cannot read {own}: {exc}") from exc
-            except _toml().TOMLDecodeError as exc:
-                raise ProfileError(f"{own}: invalid TOML: {exc}") from exc
+            return str(own), _parse(own, _read(own))
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                text = pyproject.read_text(encoding="utf-8")
-                if "avatar-preflight" not in text:  # most projects: no need to parse TOML at all
-                    return None, {}
-                data = _toml().loads(text)
-            except (OSError, UnicodeDecodeError, _toml().TOMLDecodeError):
+            text = _read(pyproject)
+            if "avatar-preflight" not in text:  # most projects: no need to parse TOML at all
                 return None, {}
-            section = data.get("tool", {}).get("avatar-preflight")
-            if isinstance(section, Mapping) and section:
+            from validator import profile_keys
+
+            section = profile_keys.tool_section(_parse(pyproject, text), pyproject, text)
+            if section:
                 return f"{pyproject} [tool.avatar-preflight]", section
             return None, {}
     return None, {}
@@ -217,4 +205,14 @@ def discover(start: Path | None = None) -> Profile:
     """The profile in force for a run from ``start`` (see :func:`project_section`); the default when
     the project configures none."""
     origin, section = project_section(start)
-    return from_mapping(section, origin=origin) if origin else default_profile()
+    if not origin:
+        return default_profile()
+    return from_mapping(section, origin=origin, text=source_text(origin))
+
+
+def source_text(origin: str) -> str | None:
+    """The TOML text behind an origin :func:`project_section` gave, for line numbers in errors."""
+    try:
+        return Path(origin.removesuffix(" [tool.avatar-preflight]")).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shlex
 import shutil
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any
 from validator.conform.progress import ProgressCallback, seconds_written
 from validator.errors import PreflightError, ToolMissingError
 from validator.rules.recipe import Recipe
+from validator.rules.shell import file_arg, join
 
 _GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-loglevel", "error", "-nostats", "-progress", "pipe:1")
 _ERROR_LINES = 8  # the tail of FFmpeg's error log worth showing a person
@@ -53,13 +53,13 @@ def graph(recipe: Recipe, *, audio: bool) -> Any:
         import ffmpeg
     except ImportError as exc:
         raise ToolMissingError("ffmpeg-python is not installed (pip install ffmpeg-python)") from exc
-    source = ffmpeg.input(recipe.source, **dict(recipe.input_options))
+    source = ffmpeg.input(file_arg(recipe.source), **dict(recipe.input_options))
     video = source.video
     for step in recipe.filters:
         video = video.filter(step.name, *step.args, **dict(step.options))
     streams = [video, source.audio] if audio else [video]
     return (
-        ffmpeg.output(*streams, recipe.target, **recipe.output_options())
+        ffmpeg.output(*streams, file_arg(recipe.target), **recipe.output_options())
         .global_args(*_GLOBAL_ARGS)
         .overwrite_output()
     )
@@ -67,7 +67,7 @@ def graph(recipe: Recipe, *, audio: bool) -> Any:
 
 def command(recipe: Recipe, *, audio: bool, executable: str = "ffmpeg") -> str:
     """The exact command :func:`encode` runs, shell-quoted."""
-    return shlex.join(graph(recipe, audio=audio).compile(cmd=executable))
+    return join(graph(recipe, audio=audio).compile(cmd=executable))
 
 
 def encode(

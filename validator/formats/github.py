@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from validator.findings import BatchReport, Severity, Verdict
+from validator.formats.escape import visible
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -19,9 +20,10 @@ def render(report: BatchReport) -> str:
     lines: list[str] = []
     for file_report in report.files:
         for f in file_report.findings:
-            body = f.message + (f"\nFix: {f.fix}" if f.fix else "")
+            body = visible(f.message) + (f"\nFix: {visible(f.fix)}" if f.fix else "")
+            # The file property keeps a name's line breaks (GitHub decodes %0A), so it still names the file.
             lines.append(
-                f"::{_LEVEL[f.severity]} file={_prop(file_report.path)},"
+                f"::{_LEVEL[f.severity]} file={_prop(visible(file_report.path, keep=chr(10) + chr(13)))},"
                 f"title={_prop('avatar-preflight ' + f.rule)}::{_data(body)}"
             )
     total = len(report.files)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from validator.findings import BatchReport, FileReport, Finding, Verdict
+from validator.formats.escape import json_text
 
 SCHEMA_VERSION = 1
 
@@ -75,4 +76,4 @@ def document(report: BatchReport) -> dict[str, Any]:
 
 
 def render(report: BatchReport) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report), indent=2, ensure_ascii=False)) + "\n"

@@ -5,19 +5,22 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from validator.findings import BatchReport, FileReport, Finding
+from validator.formats.escape import visible
 
 
 def _line(f: Finding) -> str:
-    text = f"[{f.severity.value}] {f.rule}: {f.message}"
-    return text + (f"\n    fix: {f.fix}" if f.fix else "")
+    text = f"[{f.severity.value}] {f.rule}: {visible(f.message)}"
+    return text + (f"\n    fix: {visible(f.fix)}" if f.fix else "")
 
 
 def _case(report: FileReport, suite: ET.Element, strict: bool, profile: str) -> None:
-    case = ET.SubElement(suite, "testcase", {"classname": f"avatar-preflight.{profile}", "name": report.path})
+    attributes = {"classname": f"avatar-preflight.{profile}", "name": visible(report.path)}
+    case = ET.SubElement(suite, "testcase", attributes)
     failing = report.failed(strict)
     counted = (report.findings if strict else report.errors) if failing else ()
     if counted:
-        failure = ET.SubElement(case, "failure", {"type": counted[0].rule, "message": counted[0].message})
+        first = counted[0]
+        failure = ET.SubElement(case, "failure", {"type": first.rule, "message": visible(first.message)})
         failure.text = "\n".join(_line(f) for f in counted)
     rest = [f for f in report.findings if f not in counted]
     if rest:

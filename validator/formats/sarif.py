@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from validator.findings import BatchReport, FileReport, Finding, Severity
+from validator.formats.escape import json_text
 from validator.rules.catalog import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,8 +27,8 @@ def _uri(path: str) -> dict[str, str]:
     """An artifact location: relative paths against the checkout root, absolute ones as file URIs."""
     pure = PurePath(path)
     if pure.is_absolute():
-        return {"uri": "file://" + quote(pure.as_posix())}
-    return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(os.fsencode(pure.as_posix()))}
+    return {"uri": quote(os.fsencode(pure.as_posix())), "uriBaseId": "%SRCROOT%"}
 
 
 def _rule(rule_id: str) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def _rule(rule_id: str) -> dict[str, Any]:
 
 def _result(report: FileReport, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     text = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
-    digest = hashlib.sha256(f"{finding.rule}\0{report.path}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(os.fsencode(f"{finding.rule}\0{report.path}")).hexdigest()[:32]
     properties = {
         key: value
         for key, value in (("expected", finding.expected), ("actual", finding.actual), ("fix", finding.fix))
@@ -89,4 +91,4 @@ def document(report: BatchReport) -> dict[str, Any]:
 
 
 def render(report: BatchReport) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report), indent=2, ensure_ascii=False)) + "\n"

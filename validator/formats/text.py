@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from validator.facts import MediaFacts
 from validator.findings import BatchReport, FileReport, Severity, Verdict
+from validator.formats.escape import visible
 from validator.rules.draft import clock
 
 _VERDICT = {Verdict.PASS: "PASS", Verdict.WARN: "PASS (warnings)", Verdict.FAIL: "FAIL"}
@@ -73,7 +74,8 @@ def _details(report: FileReport) -> list[str]:
     if facts is not None:
         moov = facts.moov_position.value if facts.moov_position else "n/a"
         lines.append(
-            f"  file: {facts.size} bytes | {facts.format_name} | brand {facts.brand} | moov {moov} | "
+            f"  file: {facts.size} bytes | demuxer {facts.format_name} | brand {visible(str(facts.brand))} | "
+            f"moov {moov} | "
             f"fragmented {_flag(facts.fragmented)} | {facts.bytes_read} bytes read"
         )
         video = facts.video
@@ -88,7 +90,7 @@ def _details(report: FileReport) -> list[str]:
         for audio in facts.audio:
             seconds = f"{audio.duration:.3f} s" if audio.duration is not None else "duration unknown"
             lines.append(f"  audio: stream {audio.index} | {audio.codec} | {seconds}")
-        lines.extend(f"  note: {note}" for note in facts.notes)
+        lines.extend(f"  note: {visible(note)}" for note in facts.notes)
     if report.seconds is not None:
         lines.append(f"  checked in {report.seconds * 1000:.0f} ms")
     return lines
@@ -104,7 +106,7 @@ def _file(
     verdict = _paint(_VERDICT[report.verdict], _VERDICT_COLOUR[report.verdict], colour)
     if strict and report.verdict is Verdict.WARN:
         verdict = _paint("FAIL (strict: warnings)", _RED, colour)
-    lines = [f"{report.path}: {verdict}  Transparent={_flag(report.transparent)}"]
+    lines = [f"{visible(report.path)}: {verdict}  Transparent={_flag(report.transparent)}"]
     findings = report.findings
     if detail is Detail.QUIET:
         findings = report.findings if strict else report.errors
@@ -127,11 +129,11 @@ def _file(
     width = max((len(f.rule) for f in findings), default=0)
     for f in findings:
         label = _paint(f"{f.severity.value.upper():<7}", _SEVERITY_COLOUR[f.severity], colour)
-        lines.append(f"  {label}  {f.rule:<{width}}  {f.message}")
+        lines.append(f"  {label}  {f.rule:<{width}}  {visible(f.message)}")
         if f.fix:
-            lines.append(f"  {'':<7}  {'':<{width}}  fix: {f.fix}")
+            lines.append(f"  {'':<7}  {'':<{width}}  fix: {visible(f.fix)}")
     if detail is not Detail.QUIET and report.conform and len([f for f in findings if f.fix]) > 1:
-        lines.append(f"  to fix everything at once: {report.conform}")
+        lines.append(f"  to fix everything at once: {visible(report.conform)}")
     return lines
 
 

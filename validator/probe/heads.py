@@ -69,7 +69,7 @@ class Identity:
     """What the container walk (not FFmpeg) says about the file as a whole."""
 
     container: str
-    """Container by content (``mp4``, ``mov``, ``webm``...), else FFmpeg's demuxer name."""
+    """Container by content (``mp4``, ``mov``, ``webm``, ``isobmff``...), else FFmpeg's demuxer name."""
     brand: str | None = None
     """MP4 major brand or EBML DocType."""
     moov: MoovPosition | None = None
@@ -86,11 +86,11 @@ def identity(reader: CachingReader, fmt: str, pre: IsoWalk | None, ebml_head: Eb
     """The container by content, from the box walk or the EBML head; FFmpeg's demuxer name otherwise."""
     names = fmt.split(",")
     if "mp4" in names or "mov" in names:
-        from validator.probe import isobmff
+        from validator.probe import brands, isobmff
 
         layout = pre.layout if pre else isobmff.walk(reader)
         return Identity(
-            container=isobmff.container_name(layout.major_brand, layout.compatible_brands) or fmt,
+            container=brands.container_name(layout.major_brand, layout.compatible_brands),
             brand=layout.major_brand,
             moov=layout.moov_position,
             fragmented=layout.fragmented,

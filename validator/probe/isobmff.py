@@ -17,38 +17,10 @@ from validator.probe.boxes import Box, iter_boxes
 from validator.probe.reader import CachingReader
 from validator.probe.sniff import has_ftyp
 
-__all__ = ["Box", "IsoLayout", "children", "container_name", "sniff_ftyp", "walk"]
+__all__ = ["Box", "IsoLayout", "children", "sniff_ftyp", "walk"]
 
 MAX_TOP_LEVEL_BOXES = 4096
 MAX_CHILD_BOXES = 1024
-
-MP4_BRANDS = frozenset(
-    {
-        "isom",
-        "iso2",
-        "iso3",
-        "iso4",
-        "iso5",
-        "iso6",
-        "iso7",
-        "iso8",
-        "iso9",
-        "mp41",
-        "mp42",
-        "avc1",
-        "hvc1",
-        "hev1",
-        "av01",
-        "dash",
-        "msnv",
-        "mp71",
-        "cmfc",
-        "cmf2",
-        "f4v ",
-        "mmp4",
-    }
-)
-"""Major brands that make a file an MP4 for ICE's purposes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,25 +64,6 @@ def sniff_ftyp(head: bytes) -> tuple[str, tuple[str, ...]] | None:
     major = body[:4].decode("latin-1")
     compat = tuple(body[i : i + 4].decode("latin-1") for i in range(8, len(body) - 3, 4))
     return major, compat
-
-
-def container_name(major: str | None, compatible: tuple[str, ...]) -> str | None:
-    """``mp4``, ``mov``, ``3gp``, ``m4v``, ``m4a`` from the brands; ``None`` when they say nothing."""
-    if major is None:
-        return "mov"
-    if major == "qt  ":
-        return "mov"
-    if major.startswith(("3gp", "3g2")):
-        return "3gp"
-    if major in ("M4V ", "M4VH", "M4VP"):
-        return "m4v"
-    if major in ("M4A ", "M4B ", "M4P "):
-        return "m4a"
-    if major in MP4_BRANDS:
-        return "mp4"
-    if "qt  " in compatible:
-        return "mov"
-    return None
 
 
 def walk(reader: CachingReader) -> IsoLayout:

@@ -6,13 +6,13 @@ writes beside the input (``NAME.fixed.EXT``, never over it), ``fix`` runs the ve
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from validator.facts import MediaFacts
 from validator.profile import Profile
 from validator.rules.recipe import Filter, Recipe
+from validator.rules.shell import file_arg, join
 
 _REMUX_TARGET = {
     "h264": "mp4",
@@ -224,11 +224,11 @@ def faststart(facts: MediaFacts) -> str:
 def add_audio(facts: MediaFacts) -> str:
     ext = facts.container if facts.container in ("mp4", "mov", "webm") else "mp4"
     audio_codec = "libopus" if ext == "webm" else "aac"
-    return shlex.join(
+    return join(
         [
             "ffmpeg",
             "-i",
-            facts.path,
+            file_arg(facts.path),
             "-i",
             "voice.wav",
             "-map",
@@ -240,11 +240,11 @@ def add_audio(facts: MediaFacts) -> str:
             "-c:a",
             audio_codec,
             "-shortest",
-            output_path(facts, ext),
+            file_arg(output_path(facts, ext)),
         ]
     )
 
 
 def rename(facts: MediaFacts, ext: str) -> str:
     p = PurePath(facts.path)
-    return shlex.join(["mv", facts.path, str(p.with_suffix(f".{ext}"))])
+    return join(["mv", file_arg(facts.path), file_arg(str(p.with_suffix(f".{ext}")))])

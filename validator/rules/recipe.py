@@ -7,8 +7,9 @@ disagree about what conforms a file.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
+
+from validator.rules.shell import file_arg, join
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +62,13 @@ class Recipe:
         args = [program]
         for key, value in self.input_options:
             args += [f"-{key}", value]
-        args += ["-i", self.source]
+        args += ["-i", file_arg(self.source)]
         if self.filters:
             args += ["-vf", ",".join(f.spec() for f in self.filters)]
         for key, value in self.output_options().items():
             args += [f"-{key}", value]
-        args.append(self.target)
-        return shlex.join(args)
+        args.append(file_arg(self.target))
+        return join(args)
 
 
 def seconds_text(value: float) -> str:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 from validator.facts import MediaFacts, MoovPosition
+from validator.probe.brands import ISOBMFF
 from validator.profile import Profile
 from validator.rules.draft import Draft
 
@@ -20,8 +21,47 @@ EXTENSIONS = {
     ".3gp": "3gp",
     ".3g2": "3gp",
     ".m4a": "m4a",
+    ".avi": "avi",
+    ".divx": "avi",
+    ".ts": "mpegts",
+    ".mts": "mpegts",
+    ".m2ts": "mpegts",
+    ".mxf": "mxf",
+    ".flv": "flv",
+    ".f4v": "mp4",
+    ".wmv": "asf",
+    ".asf": "asf",
+    ".mpg": "mpeg",
+    ".mpeg": "mpeg",
+    ".m2v": "mpegvideo",
+    ".vob": "mpeg",
+    ".ogv": "ogg",
+    ".dv": "dv",
+    ".rm": "rm",
+    ".rmvb": "rm",
 }
-"""What container each video extension promises."""
+"""What container each video extension promises (FFmpeg's demuxer names for the foreign ones)."""
+NAMES = {
+    "mp4": "MP4",
+    "mov": "MOV (QuickTime)",
+    "webm": "WebM",
+    "matroska": "Matroska (MKV)",
+    "3gp": "3GP",
+    "m4v": "M4V (iTunes video)",
+    "m4a": "M4A (audio)",
+    "mj2": "Motion JPEG 2000",
+    "avi": "AVI",
+    "mpegts": "MPEG transport stream (TS/MTS/M2TS)",
+    "mxf": "MXF",
+    "flv": "FLV (Flash video)",
+    "asf": "ASF (WMV)",
+    "mpeg": "MPEG program stream (MPG/VOB)",
+    "mpegvideo": "raw MPEG video",
+    "ogg": "Ogg",
+    "dv": "DV",
+    "rm": "RealMedia",
+}
+"""How the container-format finding names a container: never as FFmpeg's list of demuxer names."""
 CANONICAL_EXTENSION = {
     "mp4": "mp4",
     "mov": "mov",
@@ -63,17 +103,25 @@ def container_format(facts: MediaFacts, profile: Profile, declared: bool | None)
     accepted = ", ".join(c.upper() for c in profile.containers)
     yield Draft(
         "container-format",
-        f"The container is {facts.container}, not {accepted}.",
+        f"The container is {container_title(facts)}, not {accepted}.",
         accepted,
         str(facts.container),
         fixes.remux(facts, profile) if facts.video else None,
     )
 
 
+def container_title(facts: MediaFacts) -> str:
+    """The container as people call it; an ISO base media file no known brand claims, by its brand."""
+    if facts.container == ISOBMFF:
+        return f"an ISO base media file of brand {facts.brand!r} that claims no MP4 or QuickTime brand"
+    name = str(facts.container)
+    return NAMES.get(name) or name.split(",")[0].upper()
+
+
 def extension_mismatch(facts: MediaFacts, profile: Profile, declared: bool | None) -> Iterator[Draft]:
     ext = os.path.splitext(facts.path)[1].lower()
     promised = EXTENSIONS.get(ext)
-    if facts.container is None or promised == facts.container:
+    if facts.container in (None, promised, ISOBMFF):  # no known brand: no extension to recommend
         return
     from validator.rules import fixes
 
