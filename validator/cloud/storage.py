@@ -1,7 +1,9 @@
 """OSS behind a small interface: content-addressed, resumable, CRC-checked uploads and ranged reads.
 
 The object key holds a hash of the content (``PREFIX + sha256[:32] + .ext``), so the same file always
-lands on the same key and a second run finds it there instead of uploading it again. Uploads go
+lands on the same key and a second run finds it there instead of uploading it again, once the object's
+CRC-64 proves it holds the local file's bytes (a key is only a name: anyone with write access to the
+bucket can put other bytes of the same size there). Uploads go
 through ``oss2.resumable_upload``: several threads, CRC-64 verified against the server's, and a
 checkpoint under the cache folder, so a run started again after an interruption sends only the parts
 still missing. Failures a retry can cure (a dropped connection, 5xx, SlowDown) are retried inside the
@@ -58,13 +60,15 @@ class UploadResult:
     key: str
     size: int
     skipped: bool
-    """The object was already there (same content-hash key, same size): nothing was sent."""
+    """The object was already there (same content-hash key, same size, same CRC-64): nothing was sent."""
     resumed_bytes: int
     """Bytes of parts found already uploaded by an earlier, interrupted run."""
     attempts: int
     """Tries in all: 1, plus one for each request retried (a throttled or dropped part, ...)."""
     crc64: str | None
     """The server's CRC-64 of the object, which oss2 checked against the local file."""
+    notes: tuple[str, ...] = ()
+    """What a person should know about how the upload went (an object replaced, a lost answer)."""
 
 
 class ObjectStore(Protocol):
@@ -97,6 +101,20 @@ def content_digest(path: Path) -> str:
     hundreds of MB takes seconds."""
     info = path.stat()
     return _digest(str(path.resolve()), info.st_size, info.st_mtime_ns)
+
+
+def content_crc64(path: Path) -> int:
+    """CRC-64/ECMA-182 of the file, as OSS reports it; remembered per file identity like
+    :func:`content_digest`. Only needed when an object of the file's size is already at its key."""
+    info = path.stat()
+    return _crc64(str(path.resolve()), info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _crc64(path: str, size: int, mtime_ns: int) -> int:
+    from validator.crc64 import crc64_of_file
+
+    return crc64_of_file(Path(path))
 
 
 @functools.lru_cache(maxsize=32)
@@ -169,19 +187,23 @@ class OssObjectStore:
     def upload(self, key: str, path: Path, progress: Progress | None = None) -> UploadResult:
         size = path.stat().st_size
         existing = self.head(key)
+        notes: list[str] = []
         if existing is not None and existing.size == size:
-            if progress is not None:
-                progress(size, size)
-            return UploadResult(
-                bucket=self.bucket,
-                key=key,
-                size=size,
-                skipped=True,
-                resumed_bytes=0,
-                attempts=0,
-                crc64=existing.crc64,
-            )
-        attempts = _Attempts(self._on_retry)
+            problem = _not_the_same(existing, path)
+            if problem is None:
+                if progress is not None:
+                    progress(size, size)
+                return UploadResult(
+                    bucket=self.bucket,
+                    key=key,
+                    size=size,
+                    skipped=True,
+                    resumed_bytes=0,
+                    attempts=0,
+                    crc64=existing.crc64,
+                )
+            notes.append(f"oss://{self.bucket}/{key} has the file's size but {problem}: uploading it again")
+        attempts = _Attempts(self._on_retry, notes.append)
         resumed: list[int] = []
         multipart = size >= self._tuning.multipart_threshold
 
@@ -211,6 +233,7 @@ class OssObjectStore:
             resumed_bytes=resumed[0] if resumed else 0,
             attempts=attempts.count,
             crc64=str(crc) if crc is not None else None,
+            notes=tuple(notes),
         )
 
     def _resumable_upload(
@@ -227,7 +250,7 @@ class OssObjectStore:
         attempts.count += 1
         store = oss2.ResumableStore(root=str(self._cache_dir), dir="uploads")
         bucket = RetryingBucket(
-            self._bucket(self.bucket), self._retry, self._sleep, self._rng, attempts.retried
+            self._bucket(self.bucket), self._retry, self._sleep, self._rng, attempts.retried, attempts.note
         )
         try:
             return oss2.resumable_upload(
@@ -274,13 +297,31 @@ class OssObjectStore:
         )
 
 
+def _not_the_same(existing: ObjectInfo, path: Path) -> str | None:
+    """Why the object at the file's key (of the file's size) cannot be taken for the file, or ``None``
+    when its CRC-64 is the file's."""
+    if existing.crc64 is None:
+        return "the service reports no CRC-64 to prove its content"
+    try:
+        theirs = int(existing.crc64)
+    except ValueError:
+        return f"its CRC-64 {existing.crc64!r} is not a number"
+    if theirs != content_crc64(path):
+        return "its CRC-64 differs from the local file's (other bytes)"
+    return None
+
+
 class _Attempts:
     """Counts an upload's tries (each request retried, and each restart of the whole upload) and
     tells the observer about every retry."""
 
-    def __init__(self, on_retry: Callable[[int, float, CloudError], None] | None) -> None:
+    def __init__(
+        self, on_retry: Callable[[int, float, CloudError], None] | None, note: Callable[[str], None]
+    ) -> None:
         self.count = 0
         self._on_retry = on_retry
+        self.note = note
+        """Told what a person should know about the upload (an answer lost, the object found)."""
 
     def retried(self, attempt: int, wait: float, error: CloudError) -> None:
         """A request inside the upload is tried again."""
