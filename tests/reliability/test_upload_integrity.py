@@ -1,16 +1,30 @@
 """What ``update`` uploads is proved by its content, and a lost answer is not taken for a failure.
 
 An object already at the content-hash key is used only when its CRC-64 is the local file's (an object
-of the same size with other bytes is uploaded over); a CompleteMultipartUpload carried out whose
-answer was lost is found by its CRC-64 and the run carries on. The command line runs against the
-sandbox with the real oss2 and ICE SDK; parts are small so the opaque video goes multipart.
+of the same size with other bytes is uploaded over); a CompleteMultipartUpload or a submission carried
+out whose answer was lost is found (by its CRC-64, by the job's state) and the run carries on; a lost
+answer to CreateAvatarTrainingJob, which cannot be found, says a job may exist. The command line and
+the flow run against the sandbox with the real oss2 and ICE SDK; parts are small so the opaque video
+goes multipart.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import RELIABILITY_BUCKET, oss_bucket, run_cli, sandbox_env
+from tests.helpers import (
+    RELIABILITY_BUCKET,
+    Recorder,
+    build_services,
+    create_job,
+    fast_options,
+    oss_bucket,
+    run_cli,
+    sandbox_env,
+)
+from validator.cloud.events import Outcome
+from validator.cloud.flow import run_update
+from validator.cloud.params import UpdateParams
 from validator.cloud.settings import DEFAULT_PREFIX
 from validator.cloud.storage import content_digest, object_key
 from validator.crc64 import crc64_of_file
@@ -87,3 +101,30 @@ def test_a_completed_upload_whose_answer_was_lost_carries_on(
     key = _trained_video_key(sandbox)
     assert _stored_crc(sandbox, key) == crc64_of_file(video)
     assert sandbox.requests.count("UpdateAvatarTrainingJob", ok=True) == 1
+
+
+def test_a_submission_whose_answer_was_lost_carries_on(
+    sandbox: Sandbox, videos: dict[str, Path], tmp_path: Path
+) -> None:
+    job_id = create_job(sandbox)
+    sandbox.faults.set(lose_answer_actions=["SubmitAvatarTrainingJob"], lose_answer_times=1)
+    sink = Recorder()
+    result = run_update(
+        UpdateParams(job_id, video=str(videos["opaque"]), submit=True),
+        lambda: build_services(sandbox, tmp_path / "cache"),
+        fast_options(),
+        sink,
+    )
+    assert result.outcome is Outcome.DONE, result.problems
+    assert any("answer to SubmitAvatarTrainingJob was lost" in e.message for e in sink.kinds("info"))
+    assert result.job is not None and result.job.status in ("Queuing", "Training", "Success")
+    assert sandbox.requests.count("SubmitAvatarTrainingJob", ok=True) == 1  # sent once, not repeated
+
+
+def test_a_lost_answer_to_create_says_a_job_may_exist(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.faults.set(lose_answer_actions=["CreateAvatarTrainingJob"], lose_answer_times=1)
+    done = run_cli(["update", "--job-id", "new", "--name", "rel", "--yes"], sandbox_env(sandbox, tmp_path))
+    assert done.returncode == 4, done.stderr
+    assert "CreateAvatarTrainingJob" in done.stderr and "--job-id" in done.stderr
+    assert "running the command again is safe" not in done.stderr  # it would create a second job
+    assert sandbox.requests.count("CreateAvatarTrainingJob", ok=True) == 1
