@@ -103,20 +103,6 @@ def content_digest(path: Path) -> str:
     return _digest(str(path.resolve()), info.st_size, info.st_mtime_ns)
 
 
-def content_crc64(path: Path) -> int:
-    """CRC-64/ECMA-182 of the file, as OSS reports it; remembered per file identity like
-    :func:`content_digest`. Only needed when an object of the file's size is already at its key."""
-    info = path.stat()
-    return _crc64(str(path.resolve()), info.st_size, info.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=32)
-def _crc64(path: str, size: int, mtime_ns: int) -> int:
-    from validator.crc64 import crc64_of_file
-
-    return crc64_of_file(Path(path))
-
-
 @functools.lru_cache(maxsize=32)
 def _digest(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
@@ -185,24 +171,14 @@ class OssObjectStore:
         return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
 
     def upload(self, key: str, path: Path, progress: Progress | None = None) -> UploadResult:
-        size = path.stat().st_size
-        existing = self.head(key)
+        before = path.stat()
+        size = before.st_size
         notes: list[str] = []
-        if existing is not None and existing.size == size:
-            problem = _not_the_same(existing, path)
-            if problem is None:
-                if progress is not None:
-                    progress(size, size)
-                return UploadResult(
-                    bucket=self.bucket,
-                    key=key,
-                    size=size,
-                    skipped=True,
-                    resumed_bytes=0,
-                    attempts=0,
-                    crc64=existing.crc64,
-                )
-            notes.append(f"oss://{self.bucket}/{key} has the file's size but {problem}: uploading it again")
+        there = self._already_there(key, path, size, notes)
+        if there is not None:
+            if progress is not None:
+                progress(size, size)
+            return there
         attempts = _Attempts(self._on_retry, notes.append)
         resumed: list[int] = []
         multipart = size >= self._tuning.multipart_threshold
@@ -225,6 +201,12 @@ class OssObjectStore:
             on_retry=attempts.observe,
         )
         crc = getattr(result, "crc", None)
+        if crc is not None and getattr(self._bucket(self.bucket), "enable_crc", False):
+            from validator.cloud.crcmemo import remember
+
+            after = path.stat()
+            if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+                remember(path, int(crc), self._cache_dir)  # oss2 checked it against the bytes it sent
         return UploadResult(
             bucket=self.bucket,
             key=key,
@@ -235,6 +217,41 @@ class OssObjectStore:
             crc64=str(crc) if crc is not None else None,
             notes=tuple(notes),
         )
+
+    def _already_there(self, key: str, path: Path, size: int, notes: list[str]) -> UploadResult | None:
+        """The object at the file's key, when it is the file (its size and CRC-64); ``None`` when it
+        must be uploaded, with a note saying why when an object of that size was there."""
+        existing = self.head(key)
+        if existing is None or existing.size != size:
+            return None
+        problem = self._not_the_same(existing, path)
+        if problem is not None:
+            notes.append(f"oss://{self.bucket}/{key} has the file's size but {problem}: uploading it again")
+            return None
+        return UploadResult(
+            bucket=self.bucket,
+            key=key,
+            size=size,
+            skipped=True,
+            resumed_bytes=0,
+            attempts=0,
+            crc64=existing.crc64,
+        )
+
+    def _not_the_same(self, existing: ObjectInfo, path: Path) -> str | None:
+        """Why the object at the file's key (of the file's size) cannot be taken for the file, or
+        ``None`` when its CRC-64 is the file's."""
+        from validator.cloud.crcmemo import local_crc64
+
+        if existing.crc64 is None:
+            return "the service reports no CRC-64 to prove its content"
+        try:
+            theirs = int(existing.crc64)
+        except ValueError:
+            return f"its CRC-64 {existing.crc64!r} is not a number"
+        if theirs != local_crc64(path, self._cache_dir):
+            return "its CRC-64 differs from the local file's (other bytes)"
+        return None
 
     def _resumable_upload(
         self,
@@ -295,20 +312,6 @@ class OssObjectStore:
         return oss2.Bucket(
             auth, self.endpoint, name, region=self._region, connect_timeout=self._tuning.timeout_seconds
         )
-
-
-def _not_the_same(existing: ObjectInfo, path: Path) -> str | None:
-    """Why the object at the file's key (of the file's size) cannot be taken for the file, or ``None``
-    when its CRC-64 is the file's."""
-    if existing.crc64 is None:
-        return "the service reports no CRC-64 to prove its content"
-    try:
-        theirs = int(existing.crc64)
-    except ValueError:
-        return f"its CRC-64 {existing.crc64!r} is not a number"
-    if theirs != content_crc64(path):
-        return "its CRC-64 differs from the local file's (other bytes)"
-    return None
 
 
 class _Attempts:
