@@ -44,6 +44,9 @@ class RetryingBucket:
     ) -> None:
         self._inner = inner
         self._on_note = on_note
+        self.failed_action: str | None = None
+        """The request that failed for good, once one has (for the message: oss2 raises the same
+        ``NoSuchUpload`` from ListParts, UploadPart and CompleteMultipartUpload)."""
         self._policy = policy
         self._sleep = sleep
         self._rng = rng
@@ -129,6 +132,7 @@ class RetryingBucket:
             found = None if expected is None else self._completed_object(key, total, expected)
             if found is None:
                 raise
+            self.failed_action = None
             return found
         if getattr(self._inner, "enable_crc", False) and parts:
             oss2.utils.check_crc("multipart upload", expected, result.crc, result.request_id)
@@ -176,7 +180,11 @@ class RetryingBucket:
             self._on_retry(n, wait, translate(exc, action))
 
         policy, sleep, rng = self._policy, self._sleep, self._rng
-        return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+        try:
+            return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+        except Exception:
+            self.failed_action = action
+            raise
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,7 +281,8 @@ class OssObjectStore:
                 progress_callback=on_progress,
             )
         except oss2.exceptions.OssError as exc:
-            raise translate(exc, "UploadPart" if multipart else "PutObject") from exc
+            action = bucket.failed_action or ("UploadPart" if multipart else "PutObject")
+            raise translate(exc, action) from exc
 
     def read_range(self, bucket: str, key: str, offset: int, length: int) -> bytes:
         import oss2
