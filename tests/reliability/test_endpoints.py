@@ -33,8 +33,8 @@ def _lines(text: str) -> list[str]:
     [
         (
             ["config"],
-            {"AVATAR_PREFLIGHT_OSS_ENDPOINT": f"https://{USER}:{SECRET}@oss.example"},
-            "https://oss.example",
+            {"AVATAR_PREFLIGHT_OSS_ENDPOINT": f"https://{USER}:{SECRET}@127.0.0.1:9"},
+            "https://127.0.0.1:9",
         ),
         (
             ["-v", "update", "--job-id", JOB, "--name", "x", "--dry-run",
@@ -42,7 +42,7 @@ def _lines(text: str) -> list[str]:
             {},
             "http://127.0.0.1:9",
         ),
-        (["status", JOB, "--endpoint", f"{USER}:{SECRET}@ice.example"], {}, "ice.example"),
+        (["status", JOB, "--endpoint", f"{USER}:{SECRET}@127.0.0.1:9"], {}, "127.0.0.1:9"),
         (["-v", "jobs"], {"AVATAR_PREFLIGHT_ENDPOINT": f"{SECRET}@127.0.0.1:9"}, "127.0.0.1:9"),
     ],
     ids=["config-env-oss", "verbose-update-option-oss", "status-option-ice", "jobs-env-ice-user-only"],
@@ -62,7 +62,7 @@ def test_an_endpoint_in_the_project_file_with_credentials_is_refused(tmp_path: P
     project = tmp_path / "project"
     project.mkdir()
     (project / "avatar-preflight.toml").write_text(
-        f'oss_endpoint = "https://{USER}:{SECRET}@oss-cn-shanghai.aliyuncs.com"\n', encoding="utf-8"
+        f'oss_endpoint = "https://{USER}:{SECRET}@127.0.0.1:9"\n', encoding="utf-8"
     )
     env = cli_env(tmp_path, PYTHONPATH=str(ROOT))
     done = subprocess.run(
