@@ -74,8 +74,10 @@ def test_an_endpoint_in_the_project_file_with_credentials_is_refused(tmp_path: P
     assert "avatar-preflight.toml" in done.stderr
 
 
-@pytest.mark.parametrize("raw", ["nan", "NaN", "inf", "-inf", "-3", "0", "1e400", "1e300", "soon", "0.0001"])
-def test_a_timeout_that_is_no_finite_positive_number_is_a_usage_error(raw: str) -> None:
+@pytest.mark.parametrize(
+    "raw", ["nan", "NaN", "inf", "-inf", "-3", "0", "1e400", "1e300", "3601", "soon", "0.0001"]
+)
+def test_a_timeout_that_is_no_finite_number_in_range_is_a_usage_error(raw: str) -> None:
     with pytest.raises(UsageError, match=TIMEOUT_ENV):
         from_environment({TIMEOUT_ENV: raw})
 

@@ -25,10 +25,10 @@ MIN_PART_SIZE = 100 * 1024
 """OSS refuses smaller parts (all but the last)."""
 PARTS_BEFORE_MULTIPART = 4
 """A file of at least this many parts goes multipart (8 MiB parts: 32 MiB)."""
-MIN_TIMEOUT_SECONDS = 0.001
-"""The ICE SDK counts milliseconds: less would round to 0, which it reads as "use the default"."""
-MAX_TIMEOUT_SECONDS = 86_400.0
-"""A day: longer is no timeout in practice, and the socket layer refuses values past its range."""
+MIN_TIMEOUT_SECONDS = 0.1
+MAX_TIMEOUT_SECONDS = 3600.0
+"""The range ``check --timeout`` accepts too: past an hour for one answer a link is gone, and the
+socket layer and the SDK (which counts whole milliseconds) refuse or misread values far outside it."""
 
 
 @dataclass(frozen=True)
