@@ -39,9 +39,12 @@ class Service:
         return SimpleNamespace(crc=self.crc, request_id="req-1")
 
 
-def _complete(service: Service, notes: list[str] | None = None) -> Any:
+def _bucket(service: Service, notes: list[str] | None = None) -> RetryingBucket:
     note = notes.append if notes is not None else None
-    bucket = RetryingBucket(service, RetryPolicy(), lambda s: None, random.Random(1), lambda *a: None, note)
+    return RetryingBucket(service, RetryPolicy(), lambda s: None, random.Random(1), lambda *a: None, note)
+
+
+def _complete(bucket: RetryingBucket) -> Any:
     infos = [
         oss2.models.PartInfo(n + 1, f"etag{n}", size=len(data), part_crc=_crc(data))
         for n, data in enumerate(PARTS)
@@ -51,13 +54,13 @@ def _complete(service: Service, notes: list[str] | None = None) -> Any:
 
 def test_the_whole_objects_crc_matches_its_parts() -> None:
     service = Service(_crc(b"".join(PARTS)))
-    assert _complete(service).crc == service.crc
+    assert _complete(_bucket(service)).crc == service.crc
     assert sorted((p.part_number, p.etag) for p in service.sent) == [(1, "etag0"), (2, "etag1"), (3, "etag2")]
 
 
 def test_a_different_crc_is_refused_with_the_reason() -> None:
     with pytest.raises(oss2.exceptions.InconsistentError) as caught:
-        _complete(Service(_crc(b"".join(PARTS)) ^ 1))
+        _complete(_bucket(Service(_crc(b"".join(PARTS)) ^ 1)))
     assert "differs from the local file" in str(translate(caught.value, "CompleteMultipartUpload"))
 
 
@@ -81,7 +84,7 @@ class Finished(Service):
 
 def test_an_upload_completed_whose_answer_was_lost_is_taken_from_the_object() -> None:
     notes: list[str] = []
-    assert _complete(Finished(b"".join(PARTS)), notes).crc == _crc(b"".join(PARTS))
+    assert _complete(_bucket(Finished(b"".join(PARTS)), notes)).crc == _crc(b"".join(PARTS))
     assert len(notes) == 1 and "lost" in notes[0]
 
 
@@ -91,5 +94,7 @@ def test_an_upload_completed_whose_answer_was_lost_is_taken_from_the_object() ->
     ids=["no-object", "same-size-other-bytes", "shorter"],
 )
 def test_an_upload_that_really_expired_stays_no_such_upload(stored: bytes | None) -> None:
+    bucket = _bucket(Finished(stored))
     with pytest.raises(oss2.exceptions.NoSuchUpload):
-        _complete(Finished(stored))
+        _complete(bucket)
+    assert bucket.failed_action == "CompleteMultipartUpload"  # what the message names

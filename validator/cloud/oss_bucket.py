@@ -130,9 +130,9 @@ class RetryingBucket:
         except oss2.exceptions.NoSuchUpload:
             total = sum(p.size or 0 for p in parts or ())
             found = None if expected is None else self._completed_object(key, total, expected)
+            self.failed_action = None if found is not None else "CompleteMultipartUpload"
             if found is None:
                 raise
-            self.failed_action = None
             return found
         if getattr(self._inner, "enable_crc", False) and parts:
             oss2.utils.check_crc("multipart upload", expected, result.crc, result.request_id)
