@@ -56,7 +56,7 @@ class FaultConfig:
     """Requests (by action, e.g. ``CompleteMultipartUpload``) that are carried out and whose answer is
     then lost: the connection is reset instead of answered, as when a link fails after the service acted."""
     lose_answer_times: int = 1
-    """How many answers to lose before answering again."""
+    """How many answers to lose, for each of those actions, before answering it again."""
     services: frozenset[Service] = field(default_factory=lambda: frozenset(Service))
     """Which APIs throttling, errors and latency apply to (dropped parts are OSS by nature)."""
     seed: int | None = None
@@ -83,7 +83,7 @@ class Faults:
         self._config = FaultConfig()
         self._rng = random.Random()
         self._drops_left = 0
-        self._losses_left = 0
+        self._losses: dict[str, int] = {}
         self.replace(config or FaultConfig())
 
     @property
@@ -98,7 +98,7 @@ class Faults:
             self._config = config
             self._rng = random.Random(config.seed)
             self._drops_left = config.drop_upload_part_times
-            self._losses_left = config.lose_answer_times
+            self._losses = dict.fromkeys(config.lose_answer_actions, config.lose_answer_times)
 
     def set(self, **changes: Any) -> FaultConfig:
         """Change some settings (the :class:`FaultConfig` field names), keeping the others.
@@ -149,7 +149,7 @@ class Faults:
     def take_lost_answer(self, action: str) -> bool:
         """Whether the answer to this request, already carried out, is to be lost."""
         with self._lock:
-            if action not in self._config.lose_answer_actions or self._losses_left <= 0:
+            if self._losses.get(action, 0) <= 0:
                 return False
-            self._losses_left -= 1
+            self._losses[action] -= 1
             return True
