@@ -18,6 +18,8 @@ from tests.helpers import (
     build_services,
     create_job,
     fast_options,
+    ice_client,
+    job_of,
     oss_bucket,
     run_cli,
     sandbox_env,
@@ -103,11 +105,14 @@ def test_a_completed_upload_whose_answer_was_lost_carries_on(
     assert sandbox.requests.count("UpdateAvatarTrainingJob", ok=True) == 1
 
 
-def test_a_submission_whose_answer_was_lost_carries_on(
+def test_lost_answers_to_register_update_and_submit_carry_on(
     sandbox: Sandbox, videos: dict[str, Path], tmp_path: Path
 ) -> None:
+    """RegisterMediaInfo and UpdateAvatarTrainingJob are sent again (one ClientToken, the same fields);
+    SubmitAvatarTrainingJob is not, the job's state shows it was carried out."""
     job_id = create_job(sandbox)
-    sandbox.faults.set(lose_answer_actions=["SubmitAvatarTrainingJob"], lose_answer_times=1)
+    lost = ["RegisterMediaInfo", "UpdateAvatarTrainingJob", "SubmitAvatarTrainingJob"]
+    sandbox.faults.set(lose_answer_actions=lost, lose_answer_times=1)
     sink = Recorder()
     result = run_update(
         UpdateParams(job_id, video=str(videos["opaque"]), submit=True),
@@ -117,8 +122,12 @@ def test_a_submission_whose_answer_was_lost_carries_on(
     )
     assert result.outcome is Outcome.DONE, result.problems
     assert any("answer to SubmitAvatarTrainingJob was lost" in e.message for e in sink.kinds("info"))
-    assert result.job is not None and result.job.status in ("Queuing", "Training", "Success")
-    assert sandbox.requests.count("SubmitAvatarTrainingJob", ok=True) == 1  # sent once, not repeated
+    log = sandbox.requests
+    assert log.count("RegisterMediaInfo") == 2 and log.count("UpdateAvatarTrainingJob") == 2  # repeated
+    assert len({e.result for e in log.entries("RegisterMediaInfo", ok=True)}) == 1  # one media asset
+    assert log.count("SubmitAvatarTrainingJob") == 1  # not repeated
+    job = job_of(ice_client(sandbox), job_id)
+    assert job.video == result.media[0].media_id and job.status in ("Queuing", "Training", "Success")
 
 
 def test_a_lost_answer_to_create_says_a_job_may_exist(sandbox: Sandbox, tmp_path: Path) -> None:
