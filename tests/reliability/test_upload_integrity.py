@@ -24,6 +24,7 @@ from tests.helpers import (
     run_cli,
     sandbox_env,
 )
+from validator.cloud.embedded import SANDBOX_BUCKET
 from validator.cloud.events import Outcome
 from validator.cloud.flow import run_update
 from validator.cloud.params import UpdateParams
@@ -78,14 +79,20 @@ def test_an_object_with_the_same_content_is_not_uploaded_again(
 ) -> None:
     video = videos["opaque"]
     key = object_key(DEFAULT_PREFIX, content_digest(video), video)
-    oss_bucket(sandbox, name=RELIABILITY_BUCKET).put_object_from_file(key, str(video))
-
-    code, stderr = _update(sandbox, tmp_path, video)
-
-    assert code == 0, stderr
-    assert "already uploaded (same CRC-64)" in stderr
+    oss_bucket(sandbox, name=SANDBOX_BUCKET).put_object_from_file(key, str(video))
+    sink = Recorder()
+    result = run_update(
+        UpdateParams(create_job(sandbox), video=str(video)),
+        lambda: build_services(sandbox, tmp_path / "cache"),
+        fast_options(),
+        sink,
+    )
+    assert result.outcome is Outcome.DONE, result.problems
+    upload = result.media[0].upload
+    assert upload is not None and upload.skipped
+    assert any("already uploaded (same CRC-64)" in e.message for e in sink.kinds("done"))
     assert sandbox.requests.count("UploadPart", ok=None) == 0
-    assert sandbox.requests.count("PutObject", ok=None) == 1  # the one planted above
+    assert sandbox.requests.count("PutObject", ok=None) == 1  # the one above
 
 
 def test_a_completed_upload_whose_answer_was_lost_carries_on(
