@@ -185,6 +185,7 @@ def _services(settings: Any, credentials: Any) -> Any:
 def _environment(connection: Connection, use_sandbox: bool) -> Iterator[tuple[Any, Any]]:
     """Settings and credentials: resolved from options, environment and project file, or an embedded
     sandbox started for the duration of the command."""
+    _quiet_credential_logs()
     if use_sandbox:
         from validator.cloud.embedded import embedded_sandbox
 
@@ -197,3 +198,14 @@ def _environment(connection: Connection, use_sandbox: bool) -> Iterator[tuple[An
 
     settings = resolve(connection.options())
     yield settings, ChainCredentials(settings.profile.value)
+
+
+def _quiet_credential_logs() -> None:
+    """``alibabacloud_credentials`` logs every failed refresh of a link of its chain (a credentials URI,
+    an ECS role, OIDC) with its traceback, to stderr through a handler of its own on the logger
+    ``credentials``. The failure reaches us as an exception anyway, which ``cli.py`` turns into one
+    line saying what to set; ``disabled`` holds whenever the package is imported, before or after."""
+    import logging
+
+    for name in ("credentials", "alibabacloud_credentials"):
+        logging.getLogger(name).disabled = True

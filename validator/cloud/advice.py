@@ -55,6 +55,17 @@ def advice(error: CloudError, job_id: str | None = None) -> str | None:
         )
     if code.startswith("Throttling") or code in ("SlowDown", "QpsLimitExceeded"):
         return "the service is still throttling after several retries: wait a minute, then run again"
+    if code == "NetworkError" and error.action == "CreateAvatarTrainingJob":
+        return (
+            "the job may have been created although no answer came: look for it with "
+            "'avatar-preflight jobs' and run again with --job-id JOB_ID instead of new, or a second "
+            "job is created"
+        )
+    if code == "NetworkError" and error.action == "SubmitAvatarTrainingJob":
+        return (
+            f"the job may have been submitted although no answer came: 'avatar-preflight status {job}' "
+            "shows whether it is Queuing; submit again only if it is still Init or Fail"
+        )
     if code == "NetworkError":
         return (
             "check the endpoint ('avatar-preflight config'), the network and any proxy; "

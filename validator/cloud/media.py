@@ -120,9 +120,11 @@ def upload_and_register(
         emit(Event(Step.UPLOAD, EventKind.PROGRESS, path.name, done, total))
 
     upload = services.store.upload(key, path, progress)
+    for note in upload.notes:
+        emit(Event(Step.UPLOAD, EventKind.INFO, note))
     if upload.skipped:
         emit(
-            Event(Step.UPLOAD, EventKind.DONE, f"{path.name} is already uploaded (same content)", size, size)
+            Event(Step.UPLOAD, EventKind.DONE, f"{path.name} is already uploaded (same CRC-64)", size, size)
         )
     else:
         resumed = f", resumed after {upload.resumed_bytes} bytes" if upload.resumed_bytes else ""

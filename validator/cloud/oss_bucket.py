@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from validator.cloud.errors import CloudError
@@ -39,8 +40,13 @@ class RetryingBucket:
         sleep: Callable[[float], None],
         rng: random.Random,
         on_retry: Callable[[int, float, CloudError], None],
+        on_note: Callable[[str], None] | None = None,
     ) -> None:
         self._inner = inner
+        self._on_note = on_note
+        self.failed_action: str | None = None
+        """The request that failed for good, once one has (for the message: oss2 raises the same
+        ``NoSuchUpload`` from ListParts, UploadPart and CompleteMultipartUpload)."""
         self._policy = policy
         self._sleep = sleep
         self._rng = rng
@@ -115,14 +121,42 @@ class RetryingBucket:
             else:
                 expected = combine(expected, part.part_crc, part.size)
         plain = None if parts is None else [oss2.models.PartInfo(p.part_number, p.etag) for p in parts]
-        result = self._retried(
-            "CompleteMultipartUpload",
-            lambda: self._inner.complete_multipart_upload(key, upload_id, plain, *args, **kwargs),
-            None,
-        )
+        try:
+            result = self._retried(
+                "CompleteMultipartUpload",
+                lambda: self._inner.complete_multipart_upload(key, upload_id, plain, *args, **kwargs),
+                None,
+            )
+        except oss2.exceptions.NoSuchUpload:
+            total = sum(p.size or 0 for p in parts or ())
+            found = None if expected is None else self._completed_object(key, total, expected)
+            self.failed_action = None if found is not None else "CompleteMultipartUpload"
+            if found is None:
+                raise
+            return found
         if getattr(self._inner, "enable_crc", False) and parts:
             oss2.utils.check_crc("multipart upload", expected, result.crc, result.request_id)
         return result
+
+    def _completed_object(self, key: str, size: int, crc: int) -> CompletedObject | None:
+        """After NoSuchUpload: the object the upload made, when the key holds exactly the parts
+        (their size and combined CRC-64). A CompleteMultipartUpload carried out whose answer was lost
+        looks like this to its retry; an upload that really expired leaves no such object."""
+        import oss2
+
+        try:
+            meta = self._retried("HeadObject", lambda: self._inner.head_object(key), None)
+        except oss2.exceptions.NotFound:
+            return None
+        stored = meta.headers.get("x-oss-hash-crc64ecma")
+        if int(meta.content_length) != size or stored is None or stored.strip() != str(crc):
+            return None
+        if self._on_note is not None:
+            self._on_note(
+                "the answer to CompleteMultipartUpload was lost, but the object is complete "
+                "(its CRC-64 is the parts'): carrying on"
+            )
+        return CompletedObject(crc=crc, etag=meta.etag, request_id=meta.request_id)
 
     def _retried(self, action: str, call: Callable[[], Any], rewind: Callable[[], None] | None) -> Any:
         import oss2
@@ -146,7 +180,20 @@ class RetryingBucket:
             self._on_retry(n, wait, translate(exc, action))
 
         policy, sleep, rng = self._policy, self._sleep, self._rng
-        return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+        try:
+            return call_with_retry(once, verdict, policy, sleep=sleep, rng=rng, on_retry=observe)
+        except Exception:
+            self.failed_action = action
+            raise
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedObject:
+    """What CompleteMultipartUpload would have answered, read back with HeadObject."""
+
+    crc: int
+    etag: str | None
+    request_id: str | None
 
 
 MAX_BUFFERED_PART = 64 * 1024 * 1024

@@ -138,7 +138,7 @@ def submit_and_wait(run: Run, sent: Sent, services: Services) -> UpdateResult:
     requests = sent.requests
     if params.submit:
         run.emit(Event(Step.SUBMIT, EventKind.START, "submitting for training"))
-        ice.submit_job(sent.job_id)
+        submit(ice, sent.job_id, run.emit)
         requests += (Request("ICE", "SubmitAvatarTrainingJob", {"JobId": sent.job_id}),)
         run.emit(Event(Step.SUBMIT, EventKind.DONE, "submitted"))
     final = ice.get_job(sent.job_id)
@@ -154,6 +154,34 @@ def submit_and_wait(run: Run, sent: Sent, services: Services) -> UpdateResult:
         job=final,
         transparent=final.transparent if final.transparent is not None else sent.planned.in_force,
     )
+
+
+SUBMITTED = frozenset({JobStatus.QUEUING.value, JobStatus.TRAINING.value, JobStatus.SUCCESS.value})
+"""States a job reaches only once submitted (it is ``Init`` or ``Fail`` before)."""
+
+
+def submit(ice: IceService, job_id: str, emit: Sink) -> None:
+    """SubmitAvatarTrainingJob. It is not repeated after a broken connection (a second submission of a
+    job in training is refused, and would restart one that failed since): when its answer is lost,
+    the job's state tells whether the service acted, and a submitted job carries on."""
+    try:
+        ice.submit_job(job_id)
+    except CloudError as exc:
+        if exc.code != "NetworkError":
+            raise
+        try:
+            status: str | None = ice.get_job(job_id).status
+        except CloudError:
+            status = None  # the job cannot be read either: the lost answer is the error to report
+        if status not in SUBMITTED:
+            raise
+        emit(
+            Event(
+                Step.SUBMIT,
+                EventKind.INFO,
+                f"the answer to SubmitAvatarTrainingJob was lost, but the job is {status}: carrying on",
+            )
+        )
 
 
 def wait_for_job(ice: IceService, job_id: str, options: FlowOptions, emit: Sink) -> JobView:

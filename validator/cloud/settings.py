@@ -4,7 +4,8 @@ Precedence, highest first: the command-line option, an environment variable, the
 ``avatar-preflight.toml`` (top level) or ``[tool.avatar-preflight]`` of the nearest ``pyproject.toml``,
 then the default. Each value keeps its source, so a person (and a later ``config`` command) can see
 why the tool talks to the endpoint it talks to. No secret is a setting: credentials come from the
-Alibaba Cloud chain (:mod:`validator.cloud.credentials`).
+Alibaba Cloud chain (:mod:`validator.cloud.credentials`), and an endpoint with a user name or
+password in it is refused as a usage error.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from validator import envvars
 from validator.cloud.errors import ConfigError
-from validator.errors import ProfileError
+from validator.errors import ProfileError, UsageError
 from validator.profile import project_section
 
 DEFAULT_REGION = "cn-shanghai"
@@ -125,12 +126,33 @@ def resolve(
     prefix = merged["prefix"]
     if prefix.value and not prefix.value.endswith("/"):
         merged["prefix"] = Setting(prefix.value + "/", prefix.source)
+    for name in ("endpoint", "oss_endpoint"):
+        _refuse_credentials(name, merged[name])
     endpoint = merged["endpoint"]
     if endpoint.value and "://" in endpoint.value:
         raise ConfigError(
             f"endpoint {endpoint.value!r} ({endpoint.source}) must be HOST[:PORT] without a scheme"
         )
     return Settings(**merged)
+
+
+_LABELS = {"endpoint": "ICE endpoint", "oss_endpoint": "OSS endpoint"}
+
+
+def _refuse_credentials(name: str, setting: Setting) -> None:
+    """An endpoint with a user name or password in it (``https://user:secret@host``) is refused: the
+    tool shows its endpoints (``config``, ``-v``) and the secret would be shown with them; credentials
+    come from the Alibaba Cloud chain. The message names the host, never what came before the ``@``."""
+    value = setting.value or ""
+    authority = value.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" not in authority:
+        return
+    scheme = value.split("://", 1)[0] + "://" if "://" in value else ""
+    host = authority.rsplit("@", 1)[1]
+    raise UsageError(
+        f"the {_LABELS[name]} ({setting.source}) has a user name or password in it: give it "
+        f"as {scheme}{host} (credentials come from the Alibaba Cloud chain, never from an endpoint)"
+    )
 
 
 def _project_file(start: Path) -> tuple[str, Mapping[str, Any]]:

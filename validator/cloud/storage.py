@@ -1,7 +1,9 @@
 """OSS behind a small interface: content-addressed, resumable, CRC-checked uploads and ranged reads.
 
 The object key holds a hash of the content (``PREFIX + sha256[:32] + .ext``), so the same file always
-lands on the same key and a second run finds it there instead of uploading it again. Uploads go
+lands on the same key and a second run finds it there instead of uploading it again, once the object's
+CRC-64 proves it holds the local file's bytes (a key is only a name: anyone with write access to the
+bucket can put other bytes of the same size there). Uploads go
 through ``oss2.resumable_upload``: several threads, CRC-64 verified against the server's, and a
 checkpoint under the cache folder, so a run started again after an interruption sends only the parts
 still missing. Failures a retry can cure (a dropped connection, 5xx, SlowDown) are retried inside the
@@ -58,13 +60,15 @@ class UploadResult:
     key: str
     size: int
     skipped: bool
-    """The object was already there (same content-hash key, same size): nothing was sent."""
+    """The object was already there (same content-hash key, same size, same CRC-64): nothing was sent."""
     resumed_bytes: int
     """Bytes of parts found already uploaded by an earlier, interrupted run."""
     attempts: int
     """Tries in all: 1, plus one for each request retried (a throttled or dropped part, ...)."""
     crc64: str | None
     """The server's CRC-64 of the object, which oss2 checked against the local file."""
+    notes: tuple[str, ...] = ()
+    """What a person should know about how the upload went (an object replaced, a lost answer)."""
 
 
 class ObjectStore(Protocol):
@@ -167,21 +171,15 @@ class OssObjectStore:
         return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
 
     def upload(self, key: str, path: Path, progress: Progress | None = None) -> UploadResult:
-        size = path.stat().st_size
-        existing = self.head(key)
-        if existing is not None and existing.size == size:
+        before = path.stat()
+        size = before.st_size
+        notes: list[str] = []
+        there = self._already_there(key, path, size, notes)
+        if there is not None:
             if progress is not None:
                 progress(size, size)
-            return UploadResult(
-                bucket=self.bucket,
-                key=key,
-                size=size,
-                skipped=True,
-                resumed_bytes=0,
-                attempts=0,
-                crc64=existing.crc64,
-            )
-        attempts = _Attempts(self._on_retry)
+            return there
+        attempts = _Attempts(self._on_retry, notes.append)
         resumed: list[int] = []
         multipart = size >= self._tuning.multipart_threshold
 
@@ -203,6 +201,12 @@ class OssObjectStore:
             on_retry=attempts.observe,
         )
         crc = getattr(result, "crc", None)
+        if crc is not None and getattr(self._bucket(self.bucket), "enable_crc", False):
+            from validator.cloud.crcmemo import remember
+
+            after = path.stat()
+            if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+                remember(path, int(crc), self._cache_dir)  # oss2 checked it against the bytes it sent
         return UploadResult(
             bucket=self.bucket,
             key=key,
@@ -211,7 +215,43 @@ class OssObjectStore:
             resumed_bytes=resumed[0] if resumed else 0,
             attempts=attempts.count,
             crc64=str(crc) if crc is not None else None,
+            notes=tuple(notes),
         )
+
+    def _already_there(self, key: str, path: Path, size: int, notes: list[str]) -> UploadResult | None:
+        """The object at the file's key, when it is the file (its size and CRC-64); ``None`` when it
+        must be uploaded, with a note saying why when an object of that size was there."""
+        existing = self.head(key)
+        if existing is None or existing.size != size:
+            return None
+        problem = self._not_the_same(existing, path)
+        if problem is not None:
+            notes.append(f"oss://{self.bucket}/{key} has the file's size but {problem}: uploading it again")
+            return None
+        return UploadResult(
+            bucket=self.bucket,
+            key=key,
+            size=size,
+            skipped=True,
+            resumed_bytes=0,
+            attempts=0,
+            crc64=existing.crc64,
+        )
+
+    def _not_the_same(self, existing: ObjectInfo, path: Path) -> str | None:
+        """Why the object at the file's key (of the file's size) cannot be taken for the file, or
+        ``None`` when its CRC-64 is the file's."""
+        from validator.cloud.crcmemo import local_crc64
+
+        if existing.crc64 is None:
+            return "the service reports no CRC-64 to prove its content"
+        try:
+            theirs = int(existing.crc64)
+        except ValueError:
+            return f"its CRC-64 {existing.crc64!r} is not a number"
+        if theirs != local_crc64(path, self._cache_dir):
+            return "its CRC-64 differs from the local file's (other bytes)"
+        return None
 
     def _resumable_upload(
         self,
@@ -227,7 +267,7 @@ class OssObjectStore:
         attempts.count += 1
         store = oss2.ResumableStore(root=str(self._cache_dir), dir="uploads")
         bucket = RetryingBucket(
-            self._bucket(self.bucket), self._retry, self._sleep, self._rng, attempts.retried
+            self._bucket(self.bucket), self._retry, self._sleep, self._rng, attempts.retried, attempts.note
         )
         try:
             return oss2.resumable_upload(
@@ -241,7 +281,8 @@ class OssObjectStore:
                 progress_callback=on_progress,
             )
         except oss2.exceptions.OssError as exc:
-            raise translate(exc, "UploadPart" if multipart else "PutObject") from exc
+            action = bucket.failed_action or ("UploadPart" if multipart else "PutObject")
+            raise translate(exc, action) from exc
 
     def read_range(self, bucket: str, key: str, offset: int, length: int) -> bytes:
         import oss2
@@ -278,9 +319,13 @@ class _Attempts:
     """Counts an upload's tries (each request retried, and each restart of the whole upload) and
     tells the observer about every retry."""
 
-    def __init__(self, on_retry: Callable[[int, float, CloudError], None] | None) -> None:
+    def __init__(
+        self, on_retry: Callable[[int, float, CloudError], None] | None, note: Callable[[str], None]
+    ) -> None:
         self.count = 0
         self._on_retry = on_retry
+        self.note = note
+        """Told what a person should know about the upload (an answer lost, the object found)."""
 
     def retried(self, attempt: int, wait: float, error: CloudError) -> None:
         """A request inside the upload is tried again."""

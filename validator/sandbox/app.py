@@ -124,7 +124,11 @@ class SandboxApp:
             action = request.header("x-acs-action") or params.get("Action", "")
             result: dict[str, Any] = {"RequestId": request_id, **self.ice.handle(action, params)}
             self.log.record(Logged(Service.ICE, action, 200, None, params, _returned(result)))
+            if self.faults.take_lost_answer(action):
+                raise DropConnection(f"lost the answer to {action} (carried out)")
             return _json(200, result, [("x-acs-request-id", request_id)])
+        except DropConnection:
+            raise
         except ApiError as error:
             self._log_ice_error(request, error)
             return _ice_error(error, request_id, host)

@@ -52,6 +52,11 @@ class FaultConfig:
     """Close the connection after reading this many bytes of an UploadPart body."""
     drop_upload_part_times: int = 1
     """How many UploadPart requests to drop before uploads go through again."""
+    lose_answer_actions: tuple[str, ...] = ()
+    """Requests (by action, e.g. ``CompleteMultipartUpload``) that are carried out and whose answer is
+    then lost: the connection is reset instead of answered, as when a link fails after the service acted."""
+    lose_answer_times: int = 1
+    """How many answers to lose, for each of those actions, before answering it again."""
     services: frozenset[Service] = field(default_factory=lambda: frozenset(Service))
     """Which APIs throttling, errors and latency apply to (dropped parts are OSS by nature)."""
     seed: int | None = None
@@ -78,6 +83,7 @@ class Faults:
         self._config = FaultConfig()
         self._rng = random.Random()
         self._drops_left = 0
+        self._losses: dict[str, int] = {}
         self.replace(config or FaultConfig())
 
     @property
@@ -92,6 +98,7 @@ class Faults:
             self._config = config
             self._rng = random.Random(config.seed)
             self._drops_left = config.drop_upload_part_times
+            self._losses = dict.fromkeys(config.lose_answer_actions, config.lose_answer_times)
 
     def set(self, **changes: Any) -> FaultConfig:
         """Change some settings (the :class:`FaultConfig` field names), keeping the others.
@@ -100,6 +107,8 @@ class Faults:
         """
         if "services" in changes:
             changes["services"] = frozenset(Service(s) for s in changes["services"])
+        if "lose_answer_actions" in changes:
+            changes["lose_answer_actions"] = tuple(str(a) for a in changes["lose_answer_actions"])
         config = replace(self.config, **changes)
         self.replace(config)
         return config
@@ -136,3 +145,11 @@ class Faults:
                 return None
             self._drops_left -= 1
             return limit
+
+    def take_lost_answer(self, action: str) -> bool:
+        """Whether the answer to this request, already carried out, is to be lost."""
+        with self._lock:
+            if self._losses.get(action, 0) <= 0:
+                return False
+            self._losses[action] -= 1
+            return True

@@ -163,6 +163,8 @@ class OssApi:
         else:
             chosen = _parse_complete(request)
         meta = self._store.complete(upload, chosen)
+        if self._faults.take_lost_answer("CompleteMultipartUpload"):
+            raise DropConnection(f"lost the answer to CompleteMultipartUpload of {key} (completed)")
         root = ET.Element("CompleteMultipartUploadResult")
         _text(root, "Location", f"http://{request.host}/{bucket}/{key}")
         _text(root, "Bucket", bucket)
