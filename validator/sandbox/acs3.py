@@ -21,13 +21,15 @@ from urllib.parse import parse_qsl, quote
 
 from validator.sandbox.credentials import Credential, KeyRing, NonceCache
 from validator.sandbox.errors import ApiError
+from validator.sandbox.strict import same_secret
 from validator.sandbox.wire import Request
 
 ALGORITHM = "ACS3-HMAC-SHA256"
 
 _AUTH = re.compile(
-    r"^(?P<alg>ACS3-[A-Z0-9-]+)\s+Credential=(?P<ak>[^,\s]+)\s*,\s*"
-    r"SignedHeaders=(?P<signed>[^,\s]*)\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*$"
+    r"(?P<alg>ACS3-[A-Z0-9-]+)\s+Credential=(?P<ak>[^,\s]+)\s*,\s*"
+    r"SignedHeaders=(?P<signed>[^,\s]*)\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*",
+    re.ASCII,
 )
 
 
@@ -64,7 +66,7 @@ def verify(
     max_skew: float,
 ) -> Credential:
     """Check one request's signature; return the credential it was signed with, or raise."""
-    match = _AUTH.match(request.header("Authorization"))
+    match = _AUTH.fullmatch(request.header("Authorization"))
     if match is None:
         raise ApiError(400, "IncompleteSignature", "The request signature does not conform to "
                        "Aliyun standards: expected an ACS3-HMAC-SHA256 Authorization header.")
@@ -89,7 +91,7 @@ def verify(
     expected = string_to_sign(request, signed, declared)
     good = hmac.new(credential.access_key_secret.encode("utf-8"), expected.encode("utf-8"),
                     hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(good, match["sig"].lower()) or declared != payload_hash:
+    if not same_secret(good, match["sig"].lower()) or declared != payload_hash:
         raise ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
                        f"calculation. server string to sign is:{expected}")
 
@@ -125,7 +127,7 @@ def _check_token(request: Request, credential: Credential, now: float) -> None:
     token = request.header("x-acs-security-token")
     if not token:
         raise ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.")
-    if not hmac.compare_digest(token, credential.security_token):
+    if not same_secret(token, credential.security_token):
         raise ApiError(400, "InvalidSecurityToken.Mismatch",
                        "Specified SecurityToken mismatch with the AccessKey.")
     if credential.expires_at is not None and now >= credential.expires_at:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hmac
 import ipaddress
 import json
 import logging
@@ -34,6 +33,7 @@ from validator.sandbox.objects import ObjectStore
 from validator.sandbox.oss import OssApi, error_body
 from validator.sandbox.probe import ProbeFn
 from validator.sandbox.requestlog import Logged, RequestLog, oss_action
+from validator.sandbox.strict import same_secret
 from validator.sandbox.training import make_verdict
 from validator.sandbox.wire import BadRequestBody, DropConnection, Request, Response
 
@@ -113,6 +113,7 @@ class SandboxApp:
                     from exc
             acs3.verify(request, body, self.keys, self.nonces, self.clock.now(),
                         self.config.max_clock_skew_seconds)
+            request.authenticated = True
             version = request.header("x-acs-version") or request.params().get("Version", "")
             if version != VERSION:
                 raise ApiError(400, "InvalidVersion",
@@ -149,6 +150,7 @@ class SandboxApp:
             bucket, key = address(request)
             oss_auth.verify(request, bucket, key, self.keys, self.clock.now(),
                             self.config.max_clock_skew_seconds)
+            request.authenticated = True
             self._fault(Service.OSS)
             response = self.oss.handle(request, bucket, key)
         except DropConnection:
@@ -201,7 +203,7 @@ class SandboxApp:
         name = request.path[len(ADMIN_PREFIX):]
         if name == "health" and request.method == "GET":
             return _json(200, {"Status": "ok"})
-        if not hmac.compare_digest(request.header("x-sandbox-secret"), self._admin_secret):
+        if not same_secret(request.header("x-sandbox-secret"), self._admin_secret):
             return _json(403, {"Code": "AccessDenied", "Message": "x-sandbox-secret is missing or "
                                                                    "wrong."})
         try:

@@ -20,7 +20,7 @@ from validator.crc64 import CHUNK, Crc64, combine
 from validator.sandbox.errors import OssError
 from validator.sandbox.stored import PartMeta, Written
 
-_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 
 
 def write(chunks: Iterable[bytes], tmp_dir: Path, folder: Path, suffix: str, max_bytes: int) -> Written:
@@ -98,7 +98,7 @@ def assemble(parts: Sequence[PartMeta], tmp_dir: Path, folder: Path, suffix: str
 def suffix_of(key: str) -> str:
     """Keep a plain extension on stored files: some probes look at it."""
     suffix = Path(key).suffix
-    return suffix.lower() if _SAFE_SUFFIX.match(suffix) else ""
+    return suffix.lower() if _SAFE_SUFFIX.fullmatch(suffix) else ""
 
 
 def _copy(src: BinaryIO, dst: BinaryIO, size: int) -> None:
