@@ -74,6 +74,7 @@ class SandboxApp:
         self.clock = clock
         self.nonces = NonceCache(config.max_clock_skew_seconds)
         self.objects = ObjectStore(db, objects_root, clock, config.max_object_bytes)
+        self.objects.recover()  # completions a crash cut short, before any request is served
         self.media = MediaLibrary(db, clock, self.objects, probe, config.prepare_seconds,
                                   config.region)
         self.jobs = Jobs(db, clock, config.queue_seconds, config.train_seconds,
