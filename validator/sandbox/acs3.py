@@ -19,8 +19,9 @@ import re
 import time
 from urllib.parse import parse_qsl, quote
 
-from validator.sandbox.credentials import Credential, KeyRing, NonceCache
+from validator.sandbox.credentials import Credential, KeyRing
 from validator.sandbox.errors import ApiError
+from validator.sandbox.nonces import Nonces
 from validator.sandbox.strict import same_secret
 from validator.sandbox.wire import Request
 
@@ -62,7 +63,7 @@ def string_to_sign(request: Request, signed: list[str], payload_hash: str) -> st
 
 
 def verify(
-    request: Request, body: bytes, keys: KeyRing, nonces: NonceCache, now: float,
+    request: Request, body: bytes, keys: KeyRing, nonces: Nonces, now: float,
     max_skew: float,
 ) -> Credential:
     """Check one request's signature; return the credential it was signed with, or raise."""
@@ -98,7 +99,7 @@ def verify(
     nonce = request.header("x-acs-signature-nonce")
     if not nonce:
         raise ApiError(400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action.")
-    if not nonces.use(nonce, now):
+    if not nonces.use(nonce, stamp, now):
         raise ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
     return credential
 

@@ -22,13 +22,14 @@ from urllib.parse import parse_qsl, unquote
 from validator.sandbox import acs3, oss_auth
 from validator.sandbox.clock import Clock
 from validator.sandbox.config import SandboxConfig
-from validator.sandbox.credentials import KeyRing, NonceCache
+from validator.sandbox.credentials import KeyRing
 from validator.sandbox.db import Database
 from validator.sandbox.errors import ApiError, OssError
 from validator.sandbox.faults import FaultKind, Faults, Service
 from validator.sandbox.ice import VERSION, IceApi
 from validator.sandbox.jobs import Jobs
 from validator.sandbox.media import MediaLibrary
+from validator.sandbox.nonces import Nonces
 from validator.sandbox.objects import ObjectStore
 from validator.sandbox.oss import OssApi, error_body
 from validator.sandbox.probe import ProbeFn
@@ -72,7 +73,8 @@ class SandboxApp:
         self.keys = keys
         self.faults = faults
         self.clock = clock
-        self.nonces = NonceCache(config.max_clock_skew_seconds)
+        self.nonces = Nonces(db, config.max_clock_skew_seconds)
+        self.nonces.prune(clock.now())
         self.objects = ObjectStore(db, objects_root, clock, config.max_object_bytes)
         self.objects.recover()  # completions a crash cut short, before any request is served
         self.media = MediaLibrary(db, clock, self.objects, probe, config.prepare_seconds,
@@ -85,9 +87,8 @@ class SandboxApp:
 
     def reset(self) -> None:
         """Forget all jobs, media, objects, nonces and logged requests; restore the configured faults."""
-        self.db.clear()
+        self.db.clear()  # nonces included
         self.objects.clear_files()
-        self.nonces.clear()
         self.log.clear()
         self.faults.replace(self.config.faults)
 
@@ -114,7 +115,6 @@ class SandboxApp:
                     from exc
             acs3.verify(request, body, self.keys, self.nonces, self.clock.now(),
                         self.config.max_clock_skew_seconds)
-            request.authenticated = True
             version = request.header("x-acs-version") or request.params().get("Version", "")
             if version != VERSION:
                 raise ApiError(400, "InvalidVersion",
@@ -151,7 +151,6 @@ class SandboxApp:
             bucket, key = address(request)
             oss_auth.verify(request, bucket, key, self.keys, self.clock.now(),
                             self.config.max_clock_skew_seconds)
-            request.authenticated = True
             self._fault(Service.OSS)
             response = self.oss.handle(request, bucket, key)
         except DropConnection:

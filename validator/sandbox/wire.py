@@ -144,8 +144,6 @@ class Request:
     body: Body
     host: str
     """The ``Host`` header (with port)."""
-    authenticated: bool = False
-    """Set once the signature is verified; until then the server reads little of the body."""
 
     def header(self, name: str, default: str = "") -> str:
         value = self.headers.get(name)
