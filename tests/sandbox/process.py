@@ -45,12 +45,12 @@ class SandboxProcess:
     def pid(self) -> int:
         return self.proc.pid
 
-    def rss_bytes(self) -> int:
-        """Resident memory now, as the kernel counts it."""
+    def rss_bytes(self, field: str = "VmRSS") -> int:
+        """Resident memory now (``VmHWM``: at its peak so far), as the kernel counts it."""
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
-        raise AssertionError("no VmRSS in /proc status")
+        raise AssertionError(f"no {field} in /proc status")
 
     def bucket(self, name: str) -> Any:
         import oss2
