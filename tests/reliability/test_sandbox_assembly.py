@@ -1,8 +1,9 @@
 """A multipart object is the bytes of its parts, whichever way the sandbox copies them, and the CRC-64
 it reports is that of the bytes it stored: a wrong assembly is an error, never a silent success.
 
-``os.copy_file_range`` is missing on macOS and Windows and refused by some file systems and container
-sandboxes; the platform is simulated by taking it away or making it fail, so every path runs here.
+``os.copy_file_range`` is missing on macOS and Windows (which has no ``pread``/``pwrite`` either) and
+refused by some file systems and container sandboxes; each platform is simulated by taking these
+away or making them fail, so every path runs here.
 """
 
 from __future__ import annotations
@@ -46,11 +47,17 @@ def _refused_midway() -> Callable[..., int]:
     return copy_file_range
 
 
+def _windows(mp: pytest.MonkeyPatch) -> None:
+    for name in ("copy_file_range", "pread", "pwrite"):
+        mp.delattr(os, name, raising=False)
+
+
 PLATFORMS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "kernel": lambda mp: None,
     "missing": lambda mp: mp.delattr(os, "copy_file_range", raising=False),
     "unsupported": lambda mp: mp.setattr(os, "copy_file_range", _refused(errno.ENOSYS), raising=False),
     "refused-midway": lambda mp: mp.setattr(os, "copy_file_range", _refused_midway(), raising=False),
+    "no-positioned-io": _windows,
 }
 
 
@@ -77,8 +84,8 @@ def test_assembled_objects_are_their_parts_on_every_platform(
     if platform in ("kernel", "refused-midway") and not hasattr(os, "copy_file_range"):
         pytest.skip("this system has no copy_file_range")
     bucket = oss_bucket(sandbox)
+    PLATFORMS[platform](monkeypatch)  # parts are written on it too
     upload_id, parts, whole = _upload(bucket, f"assembly/{platform}.mp4")
-    PLATFORMS[platform](monkeypatch)
     done = bucket.complete_multipart_upload(f"assembly/{platform}.mp4", upload_id, parts)
     assert int(done.headers["x-oss-hash-crc64ecma"]) == _crc(whole)
     monkeypatch.undo()

@@ -129,6 +129,10 @@ def test_bucket_names_and_keys_do_not_end_in_a_newline(sandbox: Sandbox) -> None
     headers = _v1(sandbox, "PUT", f"/{bucket}/k.mp4")
     status, body = _raw(sandbox, "PUT", f"/{TEST_BUCKET}%0A/k.mp4", headers, b"data")
     assert (status, b"InvalidBucketName" in body) == (400, True), body
+    # A key may end in a newline (OSS keys are any UTF-8), but the file that holds it may not.
+    headers = _v1(sandbox, "PUT", f"/{TEST_BUCKET}/k.mp4\n")
+    assert _raw(sandbox, "PUT", f"/{TEST_BUCKET}/k.mp4%0A", headers, b"data")[0] == 200
+    assert oss_bucket(sandbox).get_object("k.mp4\n").read() == b"data"
     assert sandbox.data_dir is not None
     assert not any("\n" in p.name for p in sandbox.data_dir.rglob("*"))
 

@@ -6,6 +6,7 @@ until EOF while a refused request's body was drained."""
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -44,22 +45,45 @@ def _push(conn: socket.socket, total: int) -> int:
 
 
 @pytest.mark.skipif(not supports_proc(), reason="reads the server's memory from /proc")
-def test_a_negative_chunk_size_costs_no_memory(tmp_path: Path) -> None:
+def test_unauthenticated_requests_cost_no_memory(tmp_path: Path) -> None:
     with SandboxProcess(tmp_path / "sandbox", tmp_path) as server:
-        before, peak_before = server.rss_bytes(), server.rss_bytes("VmHWM")
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
-            conn.sendall(HEAD + b"-1\r\n")
-            first = _answer(conn, timeout=3)  # the server answers without waiting for more
-            _push(conn, 96 * MIB)
-            holding = server.rss_bytes() - before
-            try:
-                conn.shutdown(socket.SHUT_WR)
-                rest = _answer(conn, timeout=5)
-            except OSError:  # closed by the server already
-                rest = b""
-        peak = server.rss_bytes("VmHWM") - peak_before
-        assert max(holding, peak) < 24 * MIB, f"RSS grew by {holding / MIB:.0f} MiB, peak {peak / MIB:.0f}"
-        assert (first or rest).startswith(b"HTTP/1.1 400"), first or rest
+        _negative_chunk_size(server)
+        _stalled_ice_bodies(server)
+
+
+def _negative_chunk_size(server: SandboxProcess) -> None:
+    before, peak_before = server.rss_bytes(), server.rss_bytes("VmHWM")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
+        conn.sendall(HEAD + b"-1\r\n")
+        first = _answer(conn, timeout=3)  # the server answers without waiting for more
+        _push(conn, 96 * MIB)
+        holding = server.rss_bytes() - before
+        try:
+            conn.shutdown(socket.SHUT_WR)
+            rest = _answer(conn, timeout=5)
+        except OSError:  # closed by the server already
+            rest = b""
+    peak = server.rss_bytes("VmHWM") - peak_before
+    assert max(holding, peak) < 24 * MIB, f"RSS grew by {holding / MIB:.0f} MiB, peak {peak / MIB:.0f}"
+    assert (first or rest).startswith(b"HTTP/1.1 400"), first or rest
+
+
+def _stalled_ice_bodies(server: SandboxProcess, connections: int = 48) -> None:
+    """Unsigned ICE calls, each with a form body one byte short of 1 MiB, held open: a body read
+    before the signature is checked would be held in memory by every one of them."""
+    head = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nx-acs-action: ListAvatarTrainingJobs\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % MIB)
+    before = server.rss_bytes()
+    held = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(connections)]
+    try:
+        for conn in held:
+            conn.sendall(head + b"a" * (MIB - 1))
+        time.sleep(0.5)  # for the server to read what it will of them
+        grown = server.rss_bytes() - before
+    finally:
+        for conn in held:
+            conn.close()
+    assert grown < 24 * MIB, f"RSS grew by {grown / MIB:.0f} MiB with {connections} bodies held"
 
 
 BROKEN = {

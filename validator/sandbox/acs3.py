@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote
 
 from validator.sandbox.credentials import Credential, KeyRing
@@ -63,10 +64,15 @@ def string_to_sign(request: Request, signed: list[str], payload_hash: str) -> st
 
 
 def verify(
-    request: Request, body: bytes, keys: KeyRing, nonces: Nonces, now: float,
+    request: Request, read_body: Callable[[], bytes], keys: KeyRing, nonces: Nonces, now: float,
     max_skew: float,
-) -> Credential:
-    """Check one request's signature; return the credential it was signed with, or raise."""
+) -> bytes:
+    """Check one request's signature and return its body, or raise.
+
+    The signature covers the body through the hash declared in ``x-acs-content-sha256``, so the
+    headers are checked first and the body is read (``read_body``) only for a request whose signature
+    holds: a stranger's body is never buffered.
+    """
     match = _AUTH.fullmatch(request.header("Authorization"))
     if match is None:
         raise ApiError(400, "IncompleteSignature", "The request signature does not conform to "
@@ -87,21 +93,24 @@ def verify(
         raise ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
     _check_token(request, credential, now)
 
-    payload_hash = hashlib.sha256(body).hexdigest()
     declared = request.header("x-acs-content-sha256")
     expected = string_to_sign(request, signed, declared)
     good = hmac.new(credential.access_key_secret.encode("utf-8"), expected.encode("utf-8"),
                     hashlib.sha256).hexdigest()
-    if not same_secret(good, match["sig"].lower()) or declared != payload_hash:
-        raise ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
-                       f"calculation. server string to sign is:{expected}")
+    mismatch = ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
+                        f"calculation. server string to sign is:{expected}")
+    if not same_secret(good, match["sig"].lower()):
+        raise mismatch
+    body = read_body()
+    if not same_secret(hashlib.sha256(body).hexdigest(), declared):
+        raise mismatch
 
     nonce = request.header("x-acs-signature-nonce")
     if not nonce:
         raise ApiError(400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action.")
     if not nonces.use(nonce, stamp, now):
         raise ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
-    return credential
+    return body
 
 
 def _require_signed(request: Request, signed: list[str]) -> None:

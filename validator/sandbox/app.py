@@ -108,13 +108,8 @@ class SandboxApp:
         request_id = str(uuid.uuid4()).upper()
         host = request.host or "ice.sandbox"
         try:
-            try:
-                body = request.body.read_all(ICE_BODY_CAP)
-            except BadRequestBody as exc:
-                raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") \
-                    from exc
-            acs3.verify(request, body, self.keys, self.nonces, self.clock.now(),
-                        self.config.max_clock_skew_seconds)
+            body = acs3.verify(request, lambda: _ice_body(request), self.keys, self.nonces,
+                               self.clock.now(), self.config.max_clock_skew_seconds)
             version = request.header("x-acs-version") or request.params().get("Version", "")
             if version != VERSION:
                 raise ApiError(400, "InvalidVersion",
@@ -241,6 +236,13 @@ def _is_bucket_host(hostname: str) -> bool:
     except ValueError:
         pass
     return not hostname.startswith(("oss-", "oss.", "ice.", "ice-"))
+
+
+def _ice_body(request: Request) -> bytes:
+    try:
+        return request.body.read_all(ICE_BODY_CAP)
+    except BadRequestBody as exc:
+        raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") from exc
 
 
 def _returned(result: dict[str, Any]) -> str | None:

@@ -59,7 +59,7 @@ def write_at(chunks: Iterable[bytes], path: Path, offset: int, declared: int) ->
     md5 = hashlib.md5()
     crc = Crc64()
     size = 0
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:
         for chunk in chunks:
             if size + len(chunk) > declared:
@@ -68,7 +68,7 @@ def write_at(chunks: Iterable[bytes], path: Path, offset: int, declared: int) ->
             crc.update(chunk)
             view = memoryview(chunk)
             while view:
-                done = os.pwrite(fd, view, offset + size)
+                done = _write_at(fd, view, offset + size)
                 view = view[done:]
                 size += done
     finally:
@@ -118,10 +118,28 @@ def _copy(src: int, dst: int, offset: int, size: int, kernel_copy: KernelCopy | 
         except OSError:
             pass  # unsupported here (another file system, a sandbox's seccomp filter): finish below
     while done < size:
-        data = os.pread(src, min(CHUNK, size - done), offset + done)
+        data = _read_at(src, min(CHUNK, size - done), offset + done)
         if not data:
             raise OSError(errno.EIO, f"part file ends {size - done} bytes early")
         view = memoryview(data)
         while view:
             view = view[os.write(dst, view):]
         done += len(data)
+
+
+# Positioned reads and writes: pread/pwrite where the system has them (not Windows), else a seek on
+# a descriptor of our own (each caller opens its own, so no other thread moves its position).
+
+
+def _read_at(fd: int, count: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, count, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, count)
+
+
+def _write_at(fd: int, data: memoryview, offset: int) -> int:
+    if hasattr(os, "pwrite"):
+        return os.pwrite(fd, data, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.write(fd, data)
