@@ -167,4 +167,3 @@ class Faults:
                 return None
             self._drops_left -= 1
             return limit
-
