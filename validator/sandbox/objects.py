@@ -218,7 +218,8 @@ class ObjectStore:
 
     def recover(self) -> None:
         """Finish the completions a crash interrupted (their object file is in place) and forget the
-        ones that had not got that far; remove half-written temporary files. Called at start."""
+        ones that had not got that far; remove half-written temporary files and the part files of
+        uploads no longer known. Called at start."""
         for row in self._db.query("SELECT upload_id, file FROM completing"):
             path = self._root / row["file"]
             if not path.exists() or self._finish(row["upload_id"]) is None:
@@ -226,6 +227,10 @@ class ObjectStore:
                 self._db.execute("DELETE FROM completing WHERE upload_id = ?", (row["upload_id"],))
         for path in self._tmp.iterdir():  # nothing is being written before the server starts
             path.unlink(missing_ok=True)
+        known = {row["upload_id"] for row in self._db.query("SELECT upload_id FROM uploads")}
+        for folder in (self._root / "parts").iterdir():
+            if folder.name not in known:  # a crash after the commit, before the files went
+                self.abort(folder.name)
 
     def _chosen_parts(self, upload: UploadMeta, chosen: Sequence[tuple[int, str]]) -> list[PartMeta]:
         """The stored parts ``chosen`` names, checked as OSS checks them."""
