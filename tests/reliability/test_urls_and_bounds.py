@@ -138,13 +138,15 @@ def test_sandbox_bounds_request_sizes(tmp_path: Path) -> None:
         with pytest.raises(oss2.exceptions.OssError) as info:
             bucket.put_object("too-big", b"x" * 1025)
         assert (info.value.status, info.value.code) == (400, "EntityTooLarge")
-        # A declared length far beyond the limit is refused without reading a byte of the body.
+        # A declared length far beyond the limit is refused without reading a byte of the body: an
+        # ICE body is read only once the signature holds, and one this long is never drained.
         answer = _raw(
             sb,
             b"POST /?Action=ListAvatarTrainingJobs HTTP/1.1\r\nHost: x\r\n"
             b"Content-Length: 99999999999\r\n\r\n",
         )
-        assert answer.startswith(b"HTTP/1.1 400") and b"InvalidParameter" in answer
+        assert answer.startswith(b"HTTP/1.1 400") and b"IncompleteSignature" in answer
+        assert b"connection: close" in answer.lower()
         assert sb.requests.count("PutObject", ok=False) == 1
 
 

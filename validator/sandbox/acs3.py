@@ -17,17 +17,21 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote
 
-from validator.sandbox.credentials import Credential, KeyRing, NonceCache
+from validator.sandbox.credentials import Credential, KeyRing
 from validator.sandbox.errors import ApiError
+from validator.sandbox.nonces import Nonces
+from validator.sandbox.strict import same_secret
 from validator.sandbox.wire import Request
 
 ALGORITHM = "ACS3-HMAC-SHA256"
 
 _AUTH = re.compile(
-    r"^(?P<alg>ACS3-[A-Z0-9-]+)\s+Credential=(?P<ak>[^,\s]+)\s*,\s*"
-    r"SignedHeaders=(?P<signed>[^,\s]*)\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*$"
+    r"(?P<alg>ACS3-[A-Z0-9-]+)\s+Credential=(?P<ak>[^,\s]+)\s*,\s*"
+    r"SignedHeaders=(?P<signed>[^,\s]*)\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*",
+    re.ASCII,
 )
 
 
@@ -60,11 +64,16 @@ def string_to_sign(request: Request, signed: list[str], payload_hash: str) -> st
 
 
 def verify(
-    request: Request, body: bytes, keys: KeyRing, nonces: NonceCache, now: float,
+    request: Request, read_body: Callable[[], bytes], keys: KeyRing, nonces: Nonces, now: float,
     max_skew: float,
-) -> Credential:
-    """Check one request's signature; return the credential it was signed with, or raise."""
-    match = _AUTH.match(request.header("Authorization"))
+) -> bytes:
+    """Check one request's signature and return its body, or raise.
+
+    The signature covers the body through the hash declared in ``x-acs-content-sha256``, so the
+    headers are checked first and the body is read (``read_body``) only for a request whose signature
+    holds: a stranger's body is never buffered.
+    """
+    match = _AUTH.fullmatch(request.header("Authorization"))
     if match is None:
         raise ApiError(400, "IncompleteSignature", "The request signature does not conform to "
                        "Aliyun standards: expected an ACS3-HMAC-SHA256 Authorization header.")
@@ -84,21 +93,24 @@ def verify(
         raise ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
     _check_token(request, credential, now)
 
-    payload_hash = hashlib.sha256(body).hexdigest()
     declared = request.header("x-acs-content-sha256")
     expected = string_to_sign(request, signed, declared)
     good = hmac.new(credential.access_key_secret.encode("utf-8"), expected.encode("utf-8"),
                     hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(good, match["sig"].lower()) or declared != payload_hash:
-        raise ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
-                       f"calculation. server string to sign is:{expected}")
+    mismatch = ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
+                        f"calculation. server string to sign is:{expected}")
+    if not same_secret(good, match["sig"].lower()):
+        raise mismatch
+    body = read_body()
+    if not same_secret(hashlib.sha256(body).hexdigest(), declared):
+        raise mismatch
 
     nonce = request.header("x-acs-signature-nonce")
     if not nonce:
         raise ApiError(400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action.")
-    if not nonces.use(nonce, now):
+    if not nonces.use(nonce, stamp, now):
         raise ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
-    return credential
+    return body
 
 
 def _require_signed(request: Request, signed: list[str]) -> None:
@@ -125,7 +137,7 @@ def _check_token(request: Request, credential: Credential, now: float) -> None:
     token = request.header("x-acs-security-token")
     if not token:
         raise ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.")
-    if not hmac.compare_digest(token, credential.security_token):
+    if not same_secret(token, credential.security_token):
         raise ApiError(400, "InvalidSecurityToken.Mismatch",
                        "Specified SecurityToken mismatch with the AccessKey.")
     if credential.expires_at is not None and now >= credential.expires_at:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hmac
 import ipaddress
 import json
 import logging
@@ -23,17 +22,19 @@ from urllib.parse import parse_qsl, unquote
 from validator.sandbox import acs3, oss_auth
 from validator.sandbox.clock import Clock
 from validator.sandbox.config import SandboxConfig
-from validator.sandbox.credentials import KeyRing, NonceCache
+from validator.sandbox.credentials import KeyRing
 from validator.sandbox.db import Database
 from validator.sandbox.errors import ApiError, OssError
 from validator.sandbox.faults import FaultKind, Faults, Service
 from validator.sandbox.ice import VERSION, IceApi
 from validator.sandbox.jobs import Jobs
 from validator.sandbox.media import MediaLibrary
+from validator.sandbox.nonces import Nonces
 from validator.sandbox.objects import ObjectStore
 from validator.sandbox.oss import OssApi, error_body
 from validator.sandbox.probe import ProbeFn
 from validator.sandbox.requestlog import Logged, RequestLog, oss_action
+from validator.sandbox.strict import same_secret
 from validator.sandbox.training import make_verdict
 from validator.sandbox.wire import BadRequestBody, DropConnection, Request, Response
 
@@ -72,8 +73,10 @@ class SandboxApp:
         self.keys = keys
         self.faults = faults
         self.clock = clock
-        self.nonces = NonceCache(config.max_clock_skew_seconds)
+        self.nonces = Nonces(db, config.max_clock_skew_seconds)
+        self.nonces.prune(clock.now())
         self.objects = ObjectStore(db, objects_root, clock, config.max_object_bytes)
+        self.objects.recover()  # completions a crash cut short, before any request is served
         self.media = MediaLibrary(db, clock, self.objects, probe, config.prepare_seconds,
                                   config.region)
         self.jobs = Jobs(db, clock, config.queue_seconds, config.train_seconds,
@@ -84,9 +87,8 @@ class SandboxApp:
 
     def reset(self) -> None:
         """Forget all jobs, media, objects, nonces and logged requests; restore the configured faults."""
-        self.db.clear()
+        self.db.clear()  # nonces included
         self.objects.clear_files()
-        self.nonces.clear()
         self.log.clear()
         self.faults.replace(self.config.faults)
 
@@ -106,13 +108,8 @@ class SandboxApp:
         request_id = str(uuid.uuid4()).upper()
         host = request.host or "ice.sandbox"
         try:
-            try:
-                body = request.body.read_all(ICE_BODY_CAP)
-            except BadRequestBody as exc:
-                raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") \
-                    from exc
-            acs3.verify(request, body, self.keys, self.nonces, self.clock.now(),
-                        self.config.max_clock_skew_seconds)
+            body = acs3.verify(request, lambda: _ice_body(request), self.keys, self.nonces,
+                               self.clock.now(), self.config.max_clock_skew_seconds)
             version = request.header("x-acs-version") or request.params().get("Version", "")
             if version != VERSION:
                 raise ApiError(400, "InvalidVersion",
@@ -205,7 +202,7 @@ class SandboxApp:
         name = request.path[len(ADMIN_PREFIX):]
         if name == "health" and request.method == "GET":
             return _json(200, {"Status": "ok"})
-        if not hmac.compare_digest(request.header("x-sandbox-secret"), self._admin_secret):
+        if not same_secret(request.header("x-sandbox-secret"), self._admin_secret):
             return _json(403, {"Code": "AccessDenied", "Message": "x-sandbox-secret is missing or "
                                                                    "wrong."})
         try:
@@ -243,6 +240,13 @@ def _is_bucket_host(hostname: str) -> bool:
     except ValueError:
         pass
     return not hostname.startswith(("oss-", "oss.", "ice.", "ice-"))
+
+
+def _ice_body(request: Request) -> bytes:
+    try:
+        return request.body.read_all(ICE_BODY_CAP)
+    except BadRequestBody as exc:
+        raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") from exc
 
 
 def _returned(result: dict[str, Any]) -> str | None:

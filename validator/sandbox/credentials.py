@@ -41,27 +41,3 @@ class KeyRing:
     def lookup(self, access_key_id: str) -> Credential | None:
         with self._lock:
             return self._keys.get(access_key_id)
-
-
-class NonceCache:
-    """Signature nonces seen within the replay window."""
-
-    def __init__(self, window_seconds: float) -> None:
-        self._window = window_seconds
-        self._lock = threading.Lock()
-        self._seen: dict[str, float] = {}
-
-    def use(self, nonce: str, now: float) -> bool:
-        """Record ``nonce``; ``False`` if it was already used within the window."""
-        with self._lock:
-            if len(self._seen) > 10_000:
-                horizon = now - 2 * self._window
-                self._seen = {n: t for n, t in self._seen.items() if t >= horizon}
-            if nonce in self._seen:
-                return False
-            self._seen[nonce] = now
-            return True
-
-    def clear(self) -> None:
-        with self._lock:
-            self._seen.clear()

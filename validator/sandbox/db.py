@@ -1,4 +1,6 @@
-"""The sandbox's state in SQLite: jobs, media assets, object metadata and multipart uploads.
+"""The sandbox's state in SQLite: jobs, media assets, object metadata, multipart uploads (with the
+completions under way, so a crash mid-complete is finished at the next start) and the signature
+nonces of the replay window (so a restart does not reopen it).
 
 One connection serves every request thread, guarded by a re-entrant lock; statements are short, so
 the lock is never held for long. Object bodies are not stored here but as files beside the database
@@ -90,9 +92,21 @@ CREATE TABLE IF NOT EXISTS parts (
     file_offset INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (upload_id, part_number)
 );
+CREATE TABLE IF NOT EXISTS completing (
+    upload_id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    crc64 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nonces (
+    nonce TEXT PRIMARY KEY,
+    stamp REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nonces_by_stamp ON nonces (stamp);
 """
 
-_STATE_TABLES = ("jobs", "media", "objects", "uploads", "parts")
+_STATE_TABLES = ("jobs", "media", "objects", "uploads", "parts", "completing", "nonces")
 
 
 class Database:

@@ -4,15 +4,46 @@ Settings can be given at start (:attr:`SandboxConfig.faults`) and changed while 
 (:meth:`Faults.set`). With a seed, the same sequence of requests meets the same faults, so a
 reliability test is repeatable. Faults apply after a request is authenticated, as a real service's
 throttling does, and only to the services named in :attr:`FaultConfig.services`.
+
+Crash points (:class:`CrashPoint`) are the other kind: the process ends at once at a named place in
+the code when :data:`CRASH_AT_ENV` names it, as a power cut would there, so a test can run the
+sandbox as a subprocess, crash it mid-write and prove the next start recovers.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
+
+# -- crash points ----------------------------------------------------------------------------------
+# One member per place, each with its own docstring: more are added as lines, never renumbered.
+
+
+CRASH_AT_ENV = "AVATAR_PREFLIGHT_SANDBOX_CRASH_AT"
+"""Names the :class:`CrashPoint` (its value) at which the sandbox process ends itself; read at each
+point, so a test sets it in the subprocess's environment."""
+CRASH_EXIT_CODE = 86
+"""The exit status of a process ended at a crash point (a test tells it from other deaths)."""
+
+
+class CrashPoint(str, Enum):
+    """A place in the sandbox's code where a crash is worth proving harmless."""
+
+    COMPLETE_AFTER_RENAME = "complete-after-rename"
+    """CompleteMultipartUpload: the object's file is in place, its row not yet committed."""
+
+
+def crash_point(point: CrashPoint) -> None:
+    """End the process here and now, without cleanup, if :data:`CRASH_AT_ENV` names ``point``."""
+    if os.environ.get(CRASH_AT_ENV) == point.value:
+        os._exit(CRASH_EXIT_CODE)  # a hook for tests: the library never exits otherwise
+
+
+# -- request faults --------------------------------------------------------------------------------
 
 
 class Service(str, Enum):

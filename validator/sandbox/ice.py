@@ -17,6 +17,7 @@ from validator.sandbox.clock import iso8601
 from validator.sandbox.errors import ApiError, invalid, missing
 from validator.sandbox.jobs import Job, Jobs
 from validator.sandbox.media import MediaAsset, MediaLibrary, is_public_oss_url
+from validator.sandbox.strict import decimal
 
 VERSION = "2020-11-09"
 MAX_NAME = 7
@@ -24,6 +25,8 @@ MAX_DESCRIPTION = 1000
 MAX_THUMBNAIL = 512
 MEDIA_ID_LENGTH = 32
 MAX_PAGE_SIZE = 100
+MAX_INTEGER = 2**31 - 1
+"""The API types PageNo and PageSize as ``Integer``: 32-bit."""
 
 Params = dict[str, str]
 Body = dict[str, Any]
@@ -69,7 +72,7 @@ class IceApi:
         return {"Success": True, "Data": {"AvatarTrainingJob": _job_view(job)}}
 
     def list_jobs(self, params: Params) -> Body:
-        page_no = _int_param(params, "PageNo", 1, 1, None)
+        page_no = _int_param(params, "PageNo", 1, 1, MAX_INTEGER)
         page_size = _int_param(params, "PageSize", 10, 1, MAX_PAGE_SIZE)
         status = None
         if params.get("Status"):
@@ -138,17 +141,13 @@ def _bool(params: Params, name: str) -> bool | None:
     raise invalid(name, f"{name} must be true or false, not {value!r}.")
 
 
-def _int_param(params: Params, name: str, default: int, low: int, high: int | None) -> int:
+def _int_param(params: Params, name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise invalid(name, f"{name} must be an integer.") from exc
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise invalid(name, f"{name} must be {bound}.")
+    value = decimal(raw, high)
+    if value is None or value < low:
+        raise invalid(name, f"{name} must be an integer between {low} and {high}.")
     return value
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from validator.crc64 import combine
-from validator.sandbox.stored import PartMeta, UploadMeta, Written
+from validator.sandbox.stored import PartMeta, UploadMeta
 
 LAYOUT = "layout"
 """The file of an upload that parts of the common size are written into, each at its place."""
@@ -65,27 +63,18 @@ class Layouts:
         with self._lock:
             self._writing.get(upload_id, set()).discard(number)
 
-    def take(
-        self, upload: UploadMeta, parts: Sequence[PartMeta], folder: Path, suffix: str
-    ) -> Written | None:
-        """The upload's layout file moved into ``folder`` as the object, when it holds exactly the
-        chosen parts, each at its place, contiguous and nothing being written into it; ``None``
-        otherwise."""
+    def stage(self, upload: UploadMeta, parts: Sequence[PartMeta]) -> Path | None:
+        """The upload's layout file, cut to the object's length and closed to new parts, when it
+        holds exactly the chosen parts, each at its place, contiguous and nothing being written into
+        it; ``None`` otherwise. The caller checks it and renames it into place as the object."""
         layout = self.path(upload.upload_id)
         with self._lock:
             stride = self._strides.get(upload.upload_id)
             if not stride or self._writing.get(upload.upload_id) or not _fills(parts, layout, stride):
                 return None
-            size = (len(parts) - 1) * stride + parts[-1].size
-            folder.mkdir(parents=True, exist_ok=True)
-            final = folder / (uuid.uuid4().hex + suffix)
-            os.truncate(layout, size)
-            os.replace(layout, final)
-            del self._strides[upload.upload_id]  # later parts of this id start a new layout
-        crc = 0
-        for part in parts:
-            crc = combine(crc, part.crc64, part.size)
-        return Written(final, size, b"", crc)
+            os.truncate(layout, (len(parts) - 1) * stride + parts[-1].size)
+            self._strides[upload.upload_id] = 0  # closed: a part sent now gets a file of its own
+        return layout
 
     def forget(self, upload_id: str) -> None:
         with self._lock:

@@ -69,7 +69,7 @@ _COLUMNS = (
 )
 
 _OSS_HOST = re.compile(
-    r"^(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-[a-z0-9-]+?(-internal)?\.aliyuncs\.com$"
+    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-[a-z0-9-]+?(-internal)?\.aliyuncs\.com"
 )
 
 
@@ -78,7 +78,7 @@ def is_public_oss_url(url: str) -> bool:
     parts = urlsplit(url)
     return (
         parts.scheme in ("http", "https")
-        and _OSS_HOST.match((parts.hostname or "").lower()) is not None
+        and _OSS_HOST.fullmatch((parts.hostname or "").lower()) is not None
         and len(parts.path) > 1
     )
 
@@ -89,7 +89,7 @@ def parse_input_url(url: str) -> tuple[str, str]:
     if parts.scheme == "oss":
         bucket, key = parts.netloc, parts.path.lstrip("/")
     elif parts.scheme in ("http", "https"):
-        match = _OSS_HOST.match((parts.hostname or "").lower())
+        match = _OSS_HOST.fullmatch((parts.hostname or "").lower())
         if match is None:
             raise invalid("InputURL", "InputURL must be oss://BUCKET/KEY or "
                           "https://BUCKET.oss-REGION.aliyuncs.com/KEY.")

@@ -3,21 +3,26 @@
 Each stored version gets a fresh file name (:mod:`validator.sandbox.files` writes it); metadata in
 SQLite points at it, and the old file is unlinked once the new row is committed (a reader that
 already opened it keeps reading). Parts of one size are laid out in one file as they arrive
-(:mod:`validator.sandbox.layout`), so completing the upload is a rename.
+(:mod:`validator.sandbox.layout`), so completing the upload is a rename. Whatever a complete puts in
+place is read back against the parts' CRCs first, so the CRC-64 it reports is that of the bytes stored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from validator.crc64 import combine
 from validator.sandbox import files
 from validator.sandbox.clock import Clock
 from validator.sandbox.db import Database
 from validator.sandbox.errors import OssError
+from validator.sandbox.faults import CrashPoint, crash_point
 from validator.sandbox.layout import LAYOUT, MIN_PART_BYTES, Layouts
 from validator.sandbox.stored import ObjectMeta, PartMeta, UploadMeta
 
@@ -38,6 +43,8 @@ class ObjectStore:
         for sub in ("tmp", "data", "parts"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         self._layouts = Layouts(root / "parts", max_bytes)
+        self._guard = threading.Lock()
+        self._complete_locks: dict[str, threading.Lock] = {}
 
     # -- whole objects -------------------------------------------------------------------------
 
@@ -102,12 +109,7 @@ class ObjectStore:
             (upload_id, bucket, key),
         )
         if row is None:
-            raise OssError(
-                404, "NoSuchUpload",
-                "The specified upload does not exist. The upload ID may be invalid, or the upload "
-                "may have been aborted or completed.",
-                details={"UploadId": upload_id},
-            )
+            raise self._no_such_upload(upload_id)
         return UploadMeta(row["upload_id"], row["bucket"], row["key"], row["content_type"],
                           row["initiated"])
 
@@ -174,7 +176,64 @@ class ObjectStore:
         ]
 
     def complete(self, upload: UploadMeta, chosen: Sequence[tuple[int, str]]) -> ObjectMeta:
-        """Assemble the listed ``(part_number, etag)`` parts into the object, in order."""
+        """Assemble the listed ``(part_number, etag)`` parts into the object, in order.
+
+        The object file is made beside the parts and checked against their CRCs, the completion is
+        written down, the file is renamed into place, and then one transaction stores the object and
+        forgets the upload. A crash between the rename and that transaction is finished by
+        :meth:`recover` at the next start, so the upload never ends half complete.
+        """
+        with self._completing(upload.upload_id):
+            self.upload(upload.bucket, upload.key, upload.upload_id)  # not completed meanwhile
+            selected = self._chosen_parts(upload, chosen)
+            size, crc = 0, 0
+            for part in selected:
+                crc, size = combine(crc, part.crc64, part.size), size + part.size
+            staged = self._layouts.stage(upload, selected)
+            copied = staged is None
+            if staged is None:
+                # Looked up at each use: absent on macOS and Windows, and tests take it away.
+                staged = files.assemble(selected, self._tmp, getattr(os, "copy_file_range", None))
+            if not files.matches(staged, size, crc):
+                if copied:
+                    staged.unlink(missing_ok=True)
+                raise OssError(500, "InternalError", "The assembled object does not match the CRC-64 "
+                               "of its parts; the upload is kept. Please try again.")
+            folder = self._root / "data" / upload.bucket
+            folder.mkdir(parents=True, exist_ok=True)
+            final = folder / (uuid.uuid4().hex + files.suffix_of(upload.key))
+            etag = hashlib.md5(b"".join(p.md5 for p in selected)).hexdigest().upper()
+            self._db.execute(
+                "INSERT OR REPLACE INTO completing (upload_id, file, size, etag, crc64) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (upload.upload_id, self._rel(final), size, f"{etag}-{len(selected)}", str(crc)),
+            )
+            os.replace(staged, final)
+            crash_point(CrashPoint.COMPLETE_AFTER_RENAME)
+            meta = self._finish(upload.upload_id)
+        if meta is None:  # aborted while we were at it
+            final.unlink(missing_ok=True)
+            raise self._no_such_upload(upload.upload_id)
+        return meta
+
+    def recover(self) -> None:
+        """Finish the completions a crash interrupted (their object file is in place) and forget the
+        ones that had not got that far; remove half-written temporary files and the part files of
+        uploads no longer known. Called at start."""
+        for row in self._db.query("SELECT upload_id, file FROM completing"):
+            path = self._root / row["file"]
+            if not path.exists() or self._finish(row["upload_id"]) is None:
+                path.unlink(missing_ok=True)
+                self._db.execute("DELETE FROM completing WHERE upload_id = ?", (row["upload_id"],))
+        for path in self._tmp.iterdir():  # nothing is being written before the server starts
+            path.unlink(missing_ok=True)
+        known = {row["upload_id"] for row in self._db.query("SELECT upload_id FROM uploads")}
+        for folder in (self._root / "parts").iterdir():
+            if folder.name not in known:  # a crash after the commit, before the files went
+                self.abort(folder.name)
+
+    def _chosen_parts(self, upload: UploadMeta, chosen: Sequence[tuple[int, str]]) -> list[PartMeta]:
+        """The stored parts ``chosen`` names, checked as OSS checks them."""
         if not chosen:
             raise OssError(400, "MalformedXML", "The XML you provided was not well-formed or did "
                            "not validate against our published schema.")
@@ -195,20 +254,48 @@ class ObjectStore:
             if part.size < MIN_PART_BYTES:
                 raise OssError(400, "EntityTooSmall", "Your proposed upload is smaller than the "
                                "minimum allowed size.", details={"PartNumber": str(part.part_number)})
-        folder, suffix = self._root / "data" / upload.bucket, files.suffix_of(upload.key)
-        written = self._layouts.take(upload, selected, folder, suffix) or files.assemble(
-            selected, self._tmp, folder, suffix
-        )
-        etag = hashlib.md5(b"".join(p.md5 for p in selected)).hexdigest().upper()
-        if self._db.query_one("SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)) is None:
-            written.path.unlink(missing_ok=True)
-            raise OssError(404, "NoSuchUpload", "The specified upload does not exist.")
-        meta = self._commit_object(
-            upload.bucket, upload.key, written.path, written.size, f"{etag}-{len(selected)}",
-            written.crc64, upload.content_type, "Multipart",
-        )
-        self.abort(upload.upload_id)
-        return meta
+        return selected
+
+    def _finish(self, upload_id: str) -> ObjectMeta | None:
+        """The completion of ``upload_id`` written down before its rename, made the object: the
+        object row in, the upload and its parts out, in one transaction; then the files they no
+        longer need are removed."""
+        now = self._clock.now()
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT c.file, c.size, c.etag, c.crc64, u.bucket, u.key, u.content_type "
+                "FROM completing c JOIN uploads u USING (upload_id) WHERE upload_id = ?",
+                (upload_id,),
+            ).fetchone()
+            conn.execute("DELETE FROM completing WHERE upload_id = ?", (upload_id,))
+            if row is None:
+                return None
+            old = conn.execute(
+                "SELECT file FROM objects WHERE bucket = ? AND key = ?", (row["bucket"], row["key"])
+            ).fetchone()
+            conn.execute(
+                "INSERT OR REPLACE INTO objects (bucket, key, file, size, etag, crc64, content_type, "
+                "object_type, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, 'Multipart', ?)",
+                (row["bucket"], row["key"], row["file"], row["size"], row["etag"], row["crc64"],
+                 row["content_type"], now),
+            )
+            conn.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
+            conn.execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
+        if old is not None and old["file"] != row["file"]:
+            (self._root / old["file"]).unlink(missing_ok=True)
+        self.abort(upload_id)  # the rows are gone already: this removes the part files
+        return ObjectMeta(row["bucket"], row["key"], self._root / row["file"], row["size"],
+                          row["etag"], int(row["crc64"]), row["content_type"], "Multipart", now)
+
+    @contextlib.contextmanager
+    def _completing(self, upload_id: str) -> Iterator[None]:
+        """One complete of an upload at a time: a second waits, then finds it completed."""
+        with self._guard:
+            lock = self._complete_locks.setdefault(upload_id, threading.Lock())
+        with lock:
+            yield
+        with self._guard:
+            self._complete_locks.pop(upload_id, None)
 
     def abort(self, upload_id: str) -> None:
         """Forget an upload and its parts."""
@@ -235,6 +322,15 @@ class ObjectStore:
                     path.unlink(missing_ok=True)
 
     # -- internals -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _no_such_upload(upload_id: str) -> OssError:
+        return OssError(
+            404, "NoSuchUpload",
+            "The specified upload does not exist. The upload ID may be invalid, or the upload "
+            "may have been aborted or completed.",
+            details={"UploadId": upload_id},
+        )
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self._root).as_posix()

@@ -17,14 +17,15 @@ from collections.abc import Iterable
 from validator.sandbox.clock import http_date, iso8601
 from validator.sandbox.errors import OssError
 from validator.sandbox.faults import Faults
-from validator.sandbox.objects import ObjectMeta, ObjectStore, PartMeta
+from validator.sandbox.objects import MAX_PART_NUMBER, ObjectMeta, ObjectStore, PartMeta
+from validator.sandbox.strict import decimal
 from validator.sandbox.wire import BadRequestBody, DropConnection, Request, Response
 
 XML_CAP = 4 * 1024 * 1024
 """Largest XML request body (a CompleteMultipartUpload of 10,000 parts fits easily)."""
 
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+_RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
 
 
 class OssApi:
@@ -40,7 +41,7 @@ class OssApi:
         if not bucket:
             raise OssError(501, "NotImplemented", "Service-level operations (ListBuckets) are "
                            "not supported by the sandbox.")
-        if not _BUCKET.match(bucket):
+        if not _BUCKET.fullmatch(bucket):
             raise OssError(400, "InvalidBucketName", "The specified bucket is not valid.",
                            details={"BucketName": bucket})
         if not key:
@@ -115,11 +116,10 @@ class OssApi:
     ) -> Response:
         upload = self._store.upload(bucket, key, upload_id)
         self._check_length(request)
-        try:
-            part_number = int(number)
-        except ValueError as exc:
-            raise OssError(400, "InvalidArgument", "Part number must be an integer.",
-                           details={"ArgumentName": "partNumber"}) from exc
+        part_number = decimal(number, MAX_PART_NUMBER)
+        if part_number is None:
+            raise OssError(400, "InvalidArgument", "Part number must be an integer between 1 and "
+                           f"{MAX_PART_NUMBER}, inclusive.", details={"ArgumentName": "partNumber"})
         drop_after = self._faults.take_upload_part_drop()
         if drop_after is not None:
             read = 0
@@ -136,12 +136,11 @@ class OssApi:
         self, bucket: str, key: str, upload_id: str, params: dict[str, str]
     ) -> Response:
         self._store.upload(bucket, key, upload_id)
-        try:
-            max_parts = int(params.get("max-parts") or 1000)
-            marker = int(params.get("part-number-marker") or 0)
-        except ValueError as exc:
+        max_parts = decimal(params.get("max-parts") or "1000", 2**31 - 1)
+        marker = decimal(params.get("part-number-marker") or "0", 2**31 - 1)
+        if max_parts is None or marker is None:
             raise OssError(400, "InvalidArgument", "max-parts and part-number-marker must be "
-                           "integers.") from exc
+                           "integers.")
         max_parts = max(1, min(max_parts, 1000))
         parts = [p for p in self._store.parts(upload_id) if p.part_number > marker]
         page, truncated = parts[:max_parts], len(parts) > max_parts
@@ -239,7 +238,7 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
 
     Like OSS, a malformed or multi-range header is ignored rather than refused.
     """
-    match = _RANGE.match(header.strip().replace(" ", "")) if header else None
+    match = _RANGE.fullmatch(header.strip().replace(" ", "")) if header else None
     if match is None or (not match[1] and not match[2]):
         return None
     if not match[1]:  # suffix range: the last N bytes
@@ -294,7 +293,8 @@ def _parse_complete(request: Request) -> list[tuple[int, str]]:
     chosen = []
     for part in root.findall("Part"):
         number, etag = part.findtext("PartNumber"), part.findtext("ETag")
-        if number is None or etag is None or not number.strip().isdigit():
+        value = None if number is None else decimal(number.strip(), MAX_PART_NUMBER)
+        if value is None or etag is None:
             raise malformed
-        chosen.append((int(number), etag.strip()))
+        chosen.append((value, etag.strip()))
     return chosen

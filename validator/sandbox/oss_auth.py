@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 
 from validator.sandbox.credentials import Credential, KeyRing
 from validator.sandbox.errors import OssError
+from validator.sandbox.strict import same_secret
 from validator.sandbox.wire import Request
 
 V4_ALGORITHM = "OSS4-HMAC-SHA256"
@@ -40,11 +41,12 @@ V1_SUBRESOURCES = frozenset({
     "x-oss-traffic-limit", "x-oss-request-payer",
 })
 
-_V1 = re.compile(r"^OSS (?P<ak>[^:\s]+):(?P<sig>\S+)$")
+_V1 = re.compile(r"OSS (?P<ak>[^:\s]+):(?P<sig>\S+)", re.ASCII)
 _V4 = re.compile(
-    r"^OSS4-HMAC-SHA256\s+Credential=(?P<ak>[^/\s]+)/(?P<date>\d{8})/(?P<region>[^/\s]+)/"
+    r"OSS4-HMAC-SHA256\s+Credential=(?P<ak>[^/\s]+)/(?P<date>[0-9]{8})/(?P<region>[^/\s]+)/"
     r"(?P<product>[^/\s]+)/aliyun_v4_request\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)"
-    r"(?:\s*,\s*AdditionalHeaders=(?P<extra>[^,\s]*))?\s*$"
+    r"(?:\s*,\s*AdditionalHeaders=(?P<extra>[^,\s]*))?\s*",
+    re.ASCII,
 )
 
 
@@ -90,7 +92,7 @@ def _verify_v1(
     request: Request, authorization: str, bucket: str | None, key: str, keys: KeyRing,
     now: float, max_skew: float,
 ) -> Credential:
-    match = _V1.match(authorization)
+    match = _V1.fullmatch(authorization)
     if match is None:
         raise OssError(400, "InvalidArgument", "Authorization header is invalid.",
                        details={"ArgumentName": "Authorization"})
@@ -105,7 +107,7 @@ def _verify_v1(
     to_sign = v1_string_to_sign(request, bucket, key)
     digest = hmac.new(credential.access_key_secret.encode("utf-8"), to_sign.encode("utf-8"),
                       hashlib.sha1).digest()
-    if not hmac.compare_digest(base64.b64encode(digest).decode("ascii"), match["sig"]):
+    if not same_secret(base64.b64encode(digest).decode("ascii"), match["sig"]):
         raise _mismatch(credential, to_sign)
     return credential
 
@@ -150,7 +152,7 @@ def _verify_v4(
     request: Request, authorization: str, bucket: str | None, key: str, keys: KeyRing,
     now: float, max_skew: float,
 ) -> Credential:
-    match = _V4.match(authorization)
+    match = _V4.fullmatch(authorization)
     if match is None:
         raise OssError(400, "InvalidArgument", "Authorization header is invalid.",
                        details={"ArgumentName": "Authorization"})
@@ -175,7 +177,7 @@ def _verify_v4(
     for part in (match["date"], match["region"], match["product"], "aliyun_v4_request"):
         signing_key = hmac.new(signing_key, part.encode("utf-8"), hashlib.sha256).digest()
     good = hmac.new(signing_key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(good, match["sig"].lower()):
+    if not same_secret(good, match["sig"].lower()):
         raise _mismatch(credential, to_sign, canonical)
     return credential
 
@@ -204,7 +206,7 @@ def _check_token(request: Request, credential: Credential, now: float) -> None:
     if credential.security_token is None:
         return
     token = request.header("x-oss-security-token")
-    if not token or not hmac.compare_digest(token, credential.security_token):
+    if not token or not same_secret(token, credential.security_token):
         raise OssError(403, "InvalidSecurityToken", "The security token you provided is invalid.")
     if credential.expires_at is not None and now >= credential.expires_at:
         raise OssError(403, "SecurityTokenExpired",

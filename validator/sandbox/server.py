@@ -44,7 +44,10 @@ log = logging.getLogger(__name__)
 DEMO_BUCKET = "avatar-preflight-demo"
 """The bucket :meth:`Sandbox.environment` names (the sandbox serves any bucket name)."""
 DRAIN_CAP = 64 * 1024 * 1024
-"""Unread body bytes we are willing to skip to keep a connection alive after an early answer."""
+"""Unread body bytes we are willing to skip to keep a connection alive after an early answer. They
+are read and dropped a chunk at a time, so a refused request costs time on the wire, never memory;
+this many lets a client whose signature is refused read the 403 rather than a reset, up to the
+uploader's largest single PUT (32 MiB)."""
 IDLE_TIMEOUT = 60.0
 """Seconds a connection may sit idle (or stall mid-request) before it is closed."""
 
@@ -91,6 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
             return
         close = not body.done and not body.drain(DRAIN_CAP)
+        if body.broken and response.status != 400:  # whatever the handler said, the request is malformed
+            response = Response(400, [("Content-Type", "text/plain")], b"malformed chunked body")
         self._write(response, close=close)
 
     def _write(self, response: Response, *, close: bool) -> None:

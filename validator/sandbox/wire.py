@@ -1,8 +1,9 @@
 """HTTP plumbing shared by both APIs: the request as handlers see it, the answer they give back.
 
 Request bodies are read lazily from the socket, by ``Content-Length`` or chunked transfer encoding,
-so a handler can stream a 5 GiB part to disk or refuse it before reading a byte. Responses either
-carry a small body or name a file range to stream.
+so a handler can stream a 5 GiB part to disk or refuse it before reading a byte; every read is bounded
+(:mod:`validator.sandbox.chunked` reads the framing strictly). Responses either carry a small body or
+name a file range to stream.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import BinaryIO
 from urllib.parse import parse_qsl
 
 from validator.crc64 import CHUNK
+from validator.sandbox import chunked
+from validator.sandbox.strict import decimal
+
+MAX_LENGTH = 1 << 50
+"""Largest Content-Length we parse (1 PiB); the object store refuses far less (EntityTooLarge)."""
+DRAIN_PIECE = 64 * 1024
+"""Bytes read at a time when skipping a body nobody wants: what draining costs a connection."""
 
 
 class DropConnection(Exception):
@@ -30,21 +38,26 @@ class Body:
 
     def __init__(self, rfile: BinaryIO, headers: Message) -> None:
         self._rfile = rfile
-        encoding = (headers.get("Transfer-Encoding") or "").lower()
-        self.chunked = "chunked" in encoding
-        length = headers.get("Content-Length")
+        encodings = headers.get_all("Transfer-Encoding") or []
+        lengths = headers.get_all("Content-Length") or []
+        self.chunked = bool(encodings)
+        # Only "chunked" alone is served, and never beside a length: a body two parsers could frame
+        # differently is how requests are smuggled past a proxy.
+        if encodings and ([str(e).strip().lower() for e in encodings] != ["chunked"] or lengths):
+            raise BadRequestBody("unsupported Transfer-Encoding (only chunked, without Content-Length)")
+        if len(lengths) > 1:
+            raise BadRequestBody("more than one Content-Length")
         self.declared_length: int | None = None
-        if not self.chunked and length is not None:
-            try:
-                self.declared_length = int(length)
-            except ValueError as exc:
-                raise BadRequestBody(f"invalid Content-Length {length!r}") from exc
-            if self.declared_length < 0:
-                raise BadRequestBody("negative Content-Length")
+        if lengths:
+            self.declared_length = decimal(str(lengths[0]).strip(), MAX_LENGTH)
+            if self.declared_length is None:
+                raise BadRequestBody(f"invalid Content-Length {str(lengths[0])[:32]!r}")
         self._left = self.declared_length or 0
         self._chunk_left = 0
         self._done = not self.chunked and self._left == 0
         self.consumed = 0
+        self.broken = False
+        """Set once the framing was found broken: the connection cannot be reused."""
 
     @property
     def done(self) -> bool:
@@ -79,11 +92,11 @@ class Body:
         """Skip an unread body of at most ``cap`` bytes; ``False`` if the connection must close."""
         if self._done:
             return True
-        if self.declared_length is not None and self._left > cap:
+        if self.broken or (self.declared_length is not None and self._left > cap):
             return False
         try:
             skipped = 0
-            for data in self.chunks():
+            for data in self.chunks(DRAIN_PIECE):
                 skipped += len(data)
                 if skipped > cap:
                     return False
@@ -101,23 +114,22 @@ class Body:
         return data
 
     def _read_chunked(self, size: int) -> bytes:
-        if self._chunk_left == 0:
-            line = self._rfile.readline(1024)
-            try:
-                self._chunk_left = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError as exc:
-                raise BadRequestBody("bad chunk size line") from exc
+        try:
             if self._chunk_left == 0:
-                while self._rfile.readline(8192) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers: ignored
-                self._done = True
-                return b""
-        data = self._rfile.read(min(size, self._chunk_left))
-        if not data:
-            raise BadRequestBody("connection closed inside a chunk")
-        self._chunk_left -= len(data)
-        if self._chunk_left == 0:
-            self._rfile.readline(8)  # the CRLF after each chunk
+                self._chunk_left = chunked.read_size(self._rfile)
+                if self._chunk_left == 0:
+                    chunked.skip_trailers(self._rfile)
+                    self._done = True
+                    return b""
+            data = self._rfile.read(min(size, self._chunk_left))
+            if not data:
+                raise chunked.ChunkError("connection closed inside a chunk")
+            self._chunk_left -= len(data)
+            if self._chunk_left == 0:
+                chunked.read_chunk_end(self._rfile)
+        except chunked.ChunkError as exc:
+            self.broken = True
+            raise BadRequestBody(str(exc)) from exc
         return data
 
 
