@@ -58,6 +58,7 @@ def test_media_references(tmp_path: Path) -> None:
     oss = check_params(UpdateParams("j", video="oss://b-1/k/v.mp4"), REGION).video
     assert oss is not None and (oss.kind, oss.bucket, oss.key) == (RefKind.OSS, "b-1", "k/v.mp4")
     assert rules(UpdateParams("j", video="a" * 31)) == ["param-media-id"]
+    assert rules(UpdateParams("j", video="a" * 32 + "\n")) == ["param-media-id"]  # sent on to ICE, else
     assert rules(UpdateParams("j", video="https://example.com/v.mp4")) == ["param-video"]
     assert rules(UpdateParams("j", video="https://b1.oss-cn-beijing.aliyuncs.com/v.mp4")) == ["param-video"]
 
