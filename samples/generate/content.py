@@ -75,6 +75,8 @@ class TakeSpec:
     """H.264 B-frames (the bench's real-like footage uses 3)."""
     bit_rate: int | None = None
     """Video bit rate (bit/s); ``None``: constant quality."""
+    quality: int | None = None
+    """Constant quality (x264/VP9 crf) when ``bit_rate`` is ``None``; ``None``: the generator's."""
     preset: str = "ultrafast"
     """x264 preset (the bench's real-like footage uses ``veryfast``, as a camera app might)."""
     audio_channels: int = 1

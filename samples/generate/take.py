@@ -89,7 +89,7 @@ def _video_stream(container: OutputContainer, spec: TakeSpec) -> VideoStream:
         params = f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes={spec.b_frames}:open-gop=0"
         options = {"preset": spec.preset, "x264-params": params}
         if spec.bit_rate is None:
-            options["crf"] = "32"
+            options["crf"] = str(spec.quality or 32)
         else:
             rate = spec.bit_rate // 1000
             options["x264-params"] += f":vbv-maxrate={rate * 3 // 2}:vbv-bufsize={rate * 2}"
@@ -98,7 +98,7 @@ def _video_stream(container: OutputContainer, spec: TakeSpec) -> VideoStream:
         options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "auto-alt-ref": "0",
                    "row-mt": "1", "keyint_min": str(gop)}
         if spec.bit_rate is None:
-            options |= {"crf": "40", "b": "0"}
+            options |= {"crf": str(spec.quality or 40), "b": "0"}
         name, fmt = "libvpx-vp9", "yuva420p" if spec.alpha else "yuv420p"
     else:
         options = {"profile": "4444" if spec.alpha else "hq", "vendor": "apl0"}
