@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from validator.content.facts import AudioContent, Span
 from validator.errors import ProfileError
 from validator.findings import Finding, Severity, sort_findings
+
+if TYPE_CHECKING:  # the profile holds AudioThresholds: a plain check must not load the content records
+    from validator.content.facts import AudioContent, Span
 
 SeverityOf = Callable[[str], "Severity | None"]
 """A rule id to its severity under the profile (``None``: the rule is off); ``Profile.severity``."""
@@ -234,6 +237,8 @@ def _noise(audio: AudioContent, t: AudioThresholds) -> _Draft | None:
 
 def _gaps(audio: AudioContent, shortest: float) -> tuple[Span, ...]:
     """The stretches without speech that last at least ``shortest`` seconds, in time order."""
+    from validator.content.facts import Span
+
     edges = [0.0]
     for span in audio.speech:
         edges += [span.start, span.end]
