@@ -80,9 +80,9 @@ def lay_out(
     return Take(samples, tuple(phrases), speech_dbfs, noise_dbfs)
 
 
-def write(path: Path, samples: Samples | None, codec: str = "aac") -> Path:
-    """The samples as a stereo track (``aac`` in MP4, ``pcm_s16le`` in MOV) beside a 64x64 5 fps
-    picture as long as the sound (2 s without sound)."""
+def write(path: Path, samples: Samples | None, codec: str = "aac", delay: int = 0) -> Path:
+    """The samples as a stereo track (``aac`` in MP4, ``pcm_s16le`` in MOV), starting ``delay``
+    samples after a 64x64 5 fps picture as long as the sound (2 s without sound)."""
     seconds = 2.0 if samples is None else samples.size / RATE
     with av.open(str(path), "w") as out:
         picture = out.add_stream("libx264", rate=5)
@@ -100,7 +100,7 @@ def write(path: Path, samples: Samples | None, codec: str = "aac") -> Path:
                     frame = av.AudioFrame.from_ndarray(
                         pcm.T.reshape(1, -1).copy(), format="s16", layout="stereo"
                     )
-                frame.sample_rate, frame.pts = RATE, start
+                frame.sample_rate, frame.pts = RATE, start + delay
                 out.mux(sound.encode(frame))
             out.mux(sound.encode(None))
         for i in range(int(seconds * 5)):
@@ -258,3 +258,11 @@ def test_an_undecodable_track_is_a_typed_error_then_a_finding(tmp_path: Path) ->
     findings = audio_findings(None, DEFAULTS, error=caught.value.reason)
     assert [f.rule for f in findings] == ["audio-unchecked"]
     assert findings[0].actual == caught.value.reason and "aac" in caught.value.reason
+
+
+def test_sound_that_starts_late_is_placed_on_the_pictures_clock(
+    takes: Callable[[str], tuple[Take, Path]], tmp_path: Path
+) -> None:
+    take, _ = takes("steady_pcm")
+    late = analysed(write(tmp_path / "late.mov", take.samples, "pcm_s16le", delay=RATE // 2))
+    assert abs(late.speech[0].start - (take.phrases[0][0] + 0.5)) <= 0.1

@@ -102,12 +102,13 @@ def _reason(exc: Exception) -> str:
     return str(getattr(exc, "strerror", None) or exc)
 
 
-def _offset(container: Any, stream: Any) -> float:
-    """Seconds from the video stream's start to the audio's: the records count from the video."""
+def _offset(container: Any, start: float | None) -> float:
+    """Seconds from the video stream's start to the first decoded sound, ``start``: the records count
+    from the video. The decoded frame, not the stream's start time, which counts AAC's priming."""
     video = container.streams.video[0] if container.streams.video else None
-    if video is None or video.start_time is None or stream.start_time is None:
+    if video is None or video.start_time is None or start is None:
         return 0.0
-    return float(stream.start_time * stream.time_base - video.start_time * video.time_base)
+    return float(start - video.start_time * video.time_base)
 
 
 def _measure(container: Any, stream: Any, settings: _Settings) -> AudioContent:
@@ -119,6 +120,7 @@ def _measure(container: Any, stream: Any, settings: _Settings) -> AudioContent:
     fifo: Any = None
     shape: tuple[int, str, str] | None = None
     packets = bad = 0
+    start: float | None = None
     first_error: av.FFmpegError | None = None
     for packet in container.demux(stream):
         packets += 1
@@ -134,6 +136,8 @@ def _measure(container: Any, stream: Any, settings: _Settings) -> AudioContent:
                 if fifo is not None and fifo.samples:
                     _hand_on(tally, resampler, fifo.read())
                 fifo, shape = av.AudioFifo(), this
+            if start is None:
+                start = frame.time
             frame.pts = None  # the FIFO checks continuity of stamps; times here count samples
             fifo.write(frame)
             if fifo.samples >= frame.sample_rate:
@@ -144,7 +148,7 @@ def _measure(container: Any, stream: Any, settings: _Settings) -> AudioContent:
         _hand_on(tally, resampler, fifo.read())
     for out in resampler.resample(None):
         tally.mono(out.to_ndarray().reshape(-1))
-    return tally.finish(_offset(container, stream))
+    return tally.finish(_offset(container, start))
 
 
 def _hand_on(tally: _Tally, resampler: Any, frame: Any) -> None:
@@ -250,7 +254,7 @@ class _Tally:
         speech = flags & kept
 
         def span(start: float, end: float) -> Span:
-            return Span(round(max(0.0, start + offset), 3), round(min(end, duration) + offset, 3))
+            return Span(round(max(0.0, start + offset), 3), round(max(0.0, min(end, duration) + offset), 3))
 
         spans = tuple(span(a * FRAME_SECONDS, b * FRAME_SECONDS) for a, b in segments)
         spoken = sum(s.end - s.start for s in spans)
