@@ -9,11 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from validator.content.facts import AudioContent, Span
+from validator.content.facts import AudioContent, ContentFacts, Span
 from validator.errors import ProfileError
 from validator.findings import Severity
+from validator.profile import Profile
 from validator.rules.catalog import RULES
-from validator.rules.content_audio import AudioThresholds, audio_findings
+from validator.rules.content_audio import AudioThresholds, audio_findings, evaluate
 
 T = AudioThresholds()
 GOOD = AudioContent(
@@ -107,3 +108,18 @@ def test_stricter_thresholds_change_the_verdict() -> None:
 def test_impossible_thresholds_are_a_profile_error(change: dict[str, object]) -> None:
     with pytest.raises(ProfileError):
         replace(T, **change)
+
+
+def test_content_rules_get_the_same_findings_under_the_profile() -> None:
+    content = ContentFacts(
+        duration=300.0,
+        frame_width=1920,
+        frame_height=1080,
+        analysed_height=180,
+        samples=(),
+        audio=replace(GOOD, noise_dbfs=-30.0),
+    )
+    strict = Profile(severities={"audio-noise": Severity.ERROR})
+    found = evaluate(content, None, strict)  # the media facts play no part in the sound's rules
+    assert [(f.rule, f.severity) for f in found] == [("audio-noise", Severity.ERROR)]
+    assert [f.rule for f in evaluate(replace(content, audio=None), None, Profile())] == ["audio-unchecked"]

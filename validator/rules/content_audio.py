@@ -15,7 +15,9 @@ from validator.errors import ProfileError
 from validator.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:  # the profile holds AudioThresholds: a plain check must not load the content records
-    from validator.content.facts import AudioContent, Span
+    from validator.content.facts import AudioContent, ContentFacts, Span
+    from validator.facts import MediaFacts
+    from validator.profile import Profile
 
 SeverityOf = Callable[[str], "Severity | None"]
 """A rule id to its severity under the profile (``None``: the rule is off); ``Profile.severity``."""
@@ -104,6 +106,17 @@ def audio_findings(
     return list(sort_findings(out))
 
 
+def evaluate(content: ContentFacts, facts: MediaFacts, profile: Profile) -> tuple[Finding, ...]:
+    """:func:`audio_findings` as ``--content``'s rules call it: the thresholds are the profile's
+    ``audio`` (the defaults while it has none), the error is ``content.audio_problem`` when the
+    records carry one, the severities are the profile's."""
+    thresholds = getattr(profile, "audio", None)
+    if not isinstance(thresholds, AudioThresholds):
+        thresholds = AudioThresholds()
+    error = getattr(content, "audio_problem", None)
+    return tuple(audio_findings(content.audio, thresholds, error=error, severity=profile.severity))
+
+
 @dataclass(frozen=True, slots=True)
 class _Draft:
     rule: str
@@ -140,7 +153,7 @@ def _unchecked(error: str | None) -> _Draft:
         )
     return _Draft(
         "audio-unchecked",
-        f"The audio track could not be decoded ({error}): the sound could not be checked.",
+        f"The sound could not be checked: {error}.",
         "a decodable audio track",
         error,
         "Re-export the sound as AAC: ffmpeg -i take.mp4 -map 0:v -map 0:a:0 -c:v copy -c:a aac "
