@@ -18,6 +18,7 @@ from typing import Any
 from validator.errors import ProfileError
 from validator.findings import Severity
 from validator.rules.catalog import RULES
+from validator.rules.content_audio import THRESHOLD_NAMES, AudioThresholds
 
 
 def _toml() -> ModuleType:
@@ -110,6 +111,9 @@ class Profile:
     """alpha-hole: share of the face box that must be opaque in the matte."""
     alpha_flicker: float = 0.15
     """alpha-flicker: change of the opaque share between neighbouring samples above which it fires."""
+    audio: AudioThresholds = field(default_factory=AudioThresholds)
+    """The sound's rules' thresholds (``[audio]`` in a profile file; each default's source is on
+    :class:`~validator.rules.content_audio.AudioThresholds`)."""
     severities: Mapping[str, Severity | None] = field(default_factory=dict)
     """Per-rule severity overrides; ``None`` turns a rule off."""
 
@@ -155,6 +159,8 @@ def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None =
             continue
         if key in ("severity", "severities"):
             changes["severities"] = {**base.severities, **_severities(value, origin)}
+        elif key == "audio":
+            changes["audio"] = _audio(value, origin, base.audio)
         elif key in names:
             changes[key] = _coerce(key, value, origin)
         else:
@@ -184,6 +190,23 @@ def _severities(value: Any, origin: str) -> dict[str, Severity | None]:
                 f"{origin}: severity of '{rule}' must be error, warning, info or off, not {level!r}"
             ) from None
     return out
+
+
+def _audio(value: Any, origin: str, base: AudioThresholds) -> AudioThresholds:
+    """An ``[audio]`` table over ``base``: known keys, numbers (``vad_aggressiveness`` an integer)."""
+    if not isinstance(value, Mapping):
+        raise ProfileError(f"{origin}: 'audio' must be a table of threshold = number")
+    changes: dict[str, Any] = {}
+    for raw_key, number in value.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in THRESHOLD_NAMES:
+            raise ProfileError(f"{origin}: unknown audio threshold '{raw_key}'")
+        whole = key == "vad_aggressiveness"
+        if isinstance(number, bool) or not isinstance(number, int if whole else (int, float)):
+            kind = "an integer" if whole else "a number"
+            raise ProfileError(f"{origin}: bad value for 'audio.{raw_key}': {number!r} (expected {kind})")
+        changes[key] = number if whole else float(number)
+    return replace(base, **changes)
 
 
 def _coerce(key: str, value: Any, origin: str) -> Any:

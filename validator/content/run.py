@@ -58,7 +58,7 @@ def analyse(path: str, facts: MediaFacts, profile: Profile) -> ContentFacts:
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-audio") as pool:
-        sound = pool.submit(_audio, path) if facts.audio else None
+        sound = pool.submit(_audio, path, profile) if facts.audio else None
         picture = analyse_picture(path, facts, profile)
         audio, problem = sound.result() if sound is not None else (None, None)
     video = facts.video
@@ -81,7 +81,7 @@ def analyse(path: str, facts: MediaFacts, profile: Profile) -> ContentFacts:
     )
 
 
-def _audio(path: str) -> tuple[AudioContent | None, str | None]:
+def _audio(path: str, profile: Profile) -> tuple[AudioContent | None, str | None]:
     """The audio analysis (:mod:`validator.content.audio`), or why it could not run."""
     import av
 
@@ -92,6 +92,9 @@ def _audio(path: str) -> tuple[AudioContent | None, str | None]:
     except ImportError:  # pragma: no cover - a build without the audio analysis
         return None, "the audio analysis is not part of this build"
     try:
-        return analyse_audio(path), None
+        audio = profile.audio
+        return analyse_audio(
+            path, aggressiveness=audio.vad_aggressiveness, merge_gap=audio.speech_merge_gap
+        ), None
     except (PreflightError, av.FFmpegError) as exc:
         return None, f"the audio track could not be decoded ({exc})"

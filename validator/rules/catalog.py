@@ -76,6 +76,21 @@ _ALL = (
     Rule(
         "content-unchecked", Severity.WARNING, "The content could not be fully analysed (frames undecodable)."
     ),
+    # --content, the sound (validator.rules.content_audio)
+    Rule("speech-low", Severity.WARNING, "Speech covers too little of the take (--content)."),
+    Rule(
+        "lead-in-silence",
+        Severity.WARNING,
+        "The take does not open with silence, mouth closed, before the first word (--content).",
+    ),
+    Rule("audio-clipping", Severity.WARNING, "The sound clips: samples at full scale (--content)."),
+    Rule("audio-level", Severity.WARNING, "The speech is too quiet or too loud (--content)."),
+    Rule("audio-noise", Severity.WARNING, "The noise floor between phrases is high (--content)."),
+    Rule(
+        "audio-unchecked",
+        Severity.WARNING,
+        "The sound could not be checked: no audio track, or it cannot be decoded (--content).",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

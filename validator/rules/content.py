@@ -76,15 +76,10 @@ def _final(drafts: Sequence[_Draft], profile: Profile) -> list[Finding]:
 
 
 def _audio(content: ContentFacts, facts: MediaFacts, profile: Profile) -> list[Finding]:
-    """The sound's findings, from the audio rules when this build has them."""
-    import importlib
+    """The sound's findings (:mod:`validator.rules.content_audio`)."""
+    from validator.rules import content_audio
 
-    try:
-        rules = importlib.import_module("validator.rules.content_audio")
-    except ImportError:  # pragma: no cover - a build without the audio rules
-        return []
-    found: tuple[Finding, ...] = rules.evaluate(content, facts, profile)
-    return list(found)
+    return list(content_audio.evaluate(content, facts, profile))
 
 
 def mmss(seconds: float) -> str:
