@@ -112,3 +112,12 @@ def test_a_pyproject_section_of_the_wrong_shape_or_type_exits_3(tmp_path: Path) 
         (tmp_path / "pyproject.toml").write_text(text)
         code, _, output = config(tmp_path)
         assert code == 3 and words in output and "Traceback" not in output, output
+
+
+def test_a_table_of_thresholds_shows_each_threshold_and_its_source(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.avatar-preflight]\naudio = { min-lead-in = 2 }\n")
+    code, doc, out = config(tmp_path)
+    assert code == 0, out
+    assert doc["profile"]["audio.min_lead_in"]["value"] == "2.0"
+    assert doc["profile"]["audio.min_lead_in"]["source"].endswith("pyproject.toml [tool.avatar-preflight]")
+    assert doc["profile"]["audio.max_noise_dbfs"]["source"] == "default"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 from validator.profile import Profile, from_mapping, load, project_section, read_table, source_text
@@ -37,30 +37,38 @@ def mask(key_id: str) -> str:
 
 
 def profile_entries(profile_file: Path | None, start: Path | None = None) -> list[Entry]:
-    """Every profile field, with ``default`` or the file that set it."""
+    """Every profile field, with ``default`` or the file that set it; a table of thresholds
+    (``audio``) as one entry per threshold (``audio.min_lead_in``)."""
     if profile_file is not None:
         table = read_table(profile_file)
-        profile, origin, keys = (
-            load(profile_file),
-            str(profile_file),
-            {str(k).replace("-", "_") for k in table},
-        )
+        profile, origin = load(profile_file), str(profile_file)
     else:
-        origin_or_none, section = project_section(start)
+        origin_or_none, table = project_section(start)
         profile = (
-            from_mapping(section, origin=origin_or_none, text=source_text(origin_or_none))
+            from_mapping(table, origin=origin_or_none, text=source_text(origin_or_none))
             if origin_or_none
             else Profile()
         )
-        origin, keys = origin_or_none or "default", {str(k).replace("-", "_") for k in section}
+        origin = origin_or_none or "default"
+    given = {str(k).replace("-", "_"): v for k, v in table.items()}
     out = []
     for field in fields(Profile):
         value = getattr(profile, field.name)
+        if is_dataclass(value):
+            inner_given = given.get(field.name)
+            inner_keys = set()
+            if isinstance(inner_given, Mapping):
+                inner_keys = {str(k).replace("-", "_") for k in inner_given}
+            for inner in fields(value):
+                source = origin if inner.name in inner_keys else "default"
+                number = json.dumps(getattr(value, inner.name))
+                out.append(Entry("profile", f"{field.name}.{inner.name}", number, source))
+            continue
         if field.name == "severities":
             value = {rule: (sev.value if sev else "off") for rule, sev in value.items()} or None
         elif field.name == "resolutions":
             value = [f"{w}x{h}" for w, h in value]
-        set_here = field.name in keys or (field.name == "severities" and "severity" in keys)
+        set_here = field.name in given or (field.name == "severities" and "severity" in given)
         shown = None if value is None else (value if isinstance(value, str) else json.dumps(value))
         out.append(Entry("profile", field.name, shown, origin if set_here else "default"))
     return out

@@ -138,30 +138,34 @@ def hints(cls: type) -> dict[str, Any]:
     return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
 
 
-def coerce(cls: type, key: str, raw_key: str, value: Any, where: Where, current: Any = None) -> Any:
+def coerce(
+    cls: type, key: str, raw_key: str, value: Any, where: Where, current: Any = None, label: str = ""
+) -> Any:
     """The value of field ``key`` of ``cls`` from TOML, type-checked. A nested dataclass (a TOML
-    table) has each of its own keys checked the same way, over ``current`` (the base profile's)."""
+    table) has each of its own keys checked the same way, over ``current`` (the base profile's);
+    ``label`` is the key as errors name it (``audio.peak``), ``raw_key`` as the file spells it."""
+    label = label or raw_key
     fields = hints(cls)
     if key not in fields:
-        raise ProfileError(f"{where.at(raw_key)}: unknown profile key '{raw_key}'")
+        raise ProfileError(f"{where.at(raw_key)}: unknown profile key '{label}'")
     hint = fields[key]
     try:
         if key in PARSERS:
             return PARSERS[key](value)
         if dataclasses.is_dataclass(hint) and isinstance(hint, type) and isinstance(value, Mapping):
-            return _table(hint, value, where, current if current is not None else hint())
+            return _table(hint, value, where, current if current is not None else hint(), label)
         return _coerce(hint, value)
     except _Bad as exc:
-        problem = f"bad value for '{raw_key}': {value!r} (expected {exc})"
+        problem = f"bad value for '{label}': {value!r} (expected {exc})"
         raise ProfileError(f"{where.at(raw_key)}: {problem}") from None
 
 
-def _table(cls: type, value: Mapping[str, Any], where: Where, current: Any) -> Any:
+def _table(cls: type, value: Mapping[str, Any], where: Where, current: Any, label: str) -> Any:
     """A nested dataclass from its TOML table, each key checked, then validated by the class itself."""
     inner = {}
     for raw, item in value.items():
         name = str(raw).replace("-", "_")
-        inner[name] = coerce(cls, name, str(raw), item, where, getattr(current, name, None))
+        inner[name] = coerce(cls, name, str(raw), item, where, getattr(current, name, None), f"{label}.{raw}")
     try:
         return dataclasses.replace(current, **inner)
     except (TypeError, ValueError, ProfileError) as exc:
