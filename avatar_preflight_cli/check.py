@@ -52,7 +52,15 @@ def run_check(args: CheckArgs) -> bool:
         jobs=args.jobs,
         limits=Limits(args.timeout),
     )
-    text = _render(report, args)
+    text = _render(report, args, rules.opaque_alpha)
+    if args.report is not None:
+        from avatar_preflight_cli import report as pages
+
+        pages.write(args.report, text if _html(args) else pages.page(report, args.jobs, rules.opaque_alpha))
+    if args.summary:
+        from avatar_preflight_cli.report import job_summary
+
+        job_summary(report)
     if args.detail is Detail.VERBOSE:
         took = sum(f.seconds or 0 for f in report.files)
         say(f"{plural(len(report.files), 'file')}; probing took {took:.2f} s in all")
@@ -71,10 +79,20 @@ def run_check(args: CheckArgs) -> bool:
     return not report.failed
 
 
-def _render(report: BatchReport, args: CheckArgs) -> str:
+def _html(args: CheckArgs) -> bool:
+    from validator.formats import Format
+
+    return args.output_format is Format.HTML
+
+
+def _render(report: BatchReport, args: CheckArgs, opaque_alpha: int) -> str:
     from validator.formats import Format, render
 
     fmt = args.output_format or (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TEXT)
+    if fmt is Format.HTML:  # with the frames, gathered here so the formatter stays pure
+        from avatar_preflight_cli.report import page
+
+        return page(report, args.jobs, opaque_alpha)
     if fmt is not Format.TEXT:
         return render(fmt, report)
     from validator.formats.text import render as render_text

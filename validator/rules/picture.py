@@ -55,9 +55,7 @@ def resolution(facts: MediaFacts, profile: Profile, declared: bool | None) -> It
     accepted = " or ".join(f"{w}x{h}" for w, h in profile.resolutions)
     shown = size_text(video.display_width, video.display_height)
     detail = (
-        f" (coded {size_text(video.width, video.height)}, rotated {video.rotation})"
-        if video.rotation
-        else ""
+        f" (coded {size_text(video.width, video.height)}, rotated {video.rotation})" if video.rotation else ""
     )
     yield Draft(
         "resolution",

@@ -48,36 +48,46 @@ def canonical_headers(request: Request, signed: list[str]) -> str:
 
 def string_to_sign(request: Request, signed: list[str], payload_hash: str) -> str:
     """What the client must have signed."""
-    canonical = "\n".join([
-        request.method,
-        request.path or "/",
-        canonical_query(request.query),
-        canonical_headers(request, signed),
-        ";".join(signed),
-        payload_hash,
-    ])
+    canonical = "\n".join(
+        [
+            request.method,
+            request.path or "/",
+            canonical_query(request.query),
+            canonical_headers(request, signed),
+            ";".join(signed),
+            payload_hash,
+        ]
+    )
     return f"{ALGORITHM}\n{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
 
 
 def verify(
-    request: Request, body: bytes, keys: KeyRing, nonces: NonceCache, now: float,
+    request: Request,
+    body: bytes,
+    keys: KeyRing,
+    nonces: NonceCache,
+    now: float,
     max_skew: float,
 ) -> Credential:
     """Check one request's signature; return the credential it was signed with, or raise."""
     match = _AUTH.match(request.header("Authorization"))
     if match is None:
-        raise ApiError(400, "IncompleteSignature", "The request signature does not conform to "
-                       "Aliyun standards: expected an ACS3-HMAC-SHA256 Authorization header.")
+        raise ApiError(
+            400,
+            "IncompleteSignature",
+            "The request signature does not conform to "
+            "Aliyun standards: expected an ACS3-HMAC-SHA256 Authorization header.",
+        )
     if match["alg"] != ALGORITHM:
-        raise ApiError(400, "InvalidSignatureMethod",
-                       f"Specified signature method {match['alg']} is not supported.")
+        raise ApiError(
+            400, "InvalidSignatureMethod", f"Specified signature method {match['alg']} is not supported."
+        )
     signed = match["signed"].split(";") if match["signed"] else []
     _require_signed(request, signed)
 
     stamp = _parse_timestamp(request.header("x-acs-date"))
     if abs(now - stamp) > max_skew:
-        raise ApiError(400, "InvalidTimeStamp.Expired",
-                       "Specified time stamp or date value is expired.")
+        raise ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
 
     credential = keys.lookup(match["ak"])
     if credential is None:
@@ -87,11 +97,15 @@ def verify(
     payload_hash = hashlib.sha256(body).hexdigest()
     declared = request.header("x-acs-content-sha256")
     expected = string_to_sign(request, signed, declared)
-    good = hmac.new(credential.access_key_secret.encode("utf-8"), expected.encode("utf-8"),
-                    hashlib.sha256).hexdigest()
+    good = hmac.new(
+        credential.access_key_secret.encode("utf-8"), expected.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
     if not hmac.compare_digest(good, match["sig"].lower()) or declared != payload_hash:
-        raise ApiError(400, "SignatureDoesNotMatch", "Specified signature does not match our "
-                       f"calculation. server string to sign is:{expected}")
+        raise ApiError(
+            400,
+            "SignatureDoesNotMatch",
+            f"Specified signature does not match our calculation. server string to sign is:{expected}",
+        )
 
     nonce = request.header("x-acs-signature-nonce")
     if not nonce:
@@ -107,16 +121,21 @@ def _require_signed(request: Request, signed: list[str]) -> None:
     required |= {name for name in names if name.startswith("x-acs-")}
     unsigned = sorted(required - set(signed))
     if unsigned:
-        raise ApiError(400, "IncompleteSignature", "The request signature does not conform to "
-                       f"Aliyun standards: header(s) {', '.join(unsigned)} must be signed.")
+        raise ApiError(
+            400,
+            "IncompleteSignature",
+            "The request signature does not conform to "
+            f"Aliyun standards: header(s) {', '.join(unsigned)} must be signed.",
+        )
 
 
 def _parse_timestamp(value: str) -> float:
     try:
         return float(calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ")))
     except ValueError as exc:
-        raise ApiError(400, "InvalidTimeStamp.Format",
-                       "Specified time stamp or date value is not well formatted.") from exc
+        raise ApiError(
+            400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."
+        ) from exc
 
 
 def _check_token(request: Request, credential: Credential, now: float) -> None:
@@ -126,7 +145,8 @@ def _check_token(request: Request, credential: Credential, now: float) -> None:
     if not token:
         raise ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.")
     if not hmac.compare_digest(token, credential.security_token):
-        raise ApiError(400, "InvalidSecurityToken.Mismatch",
-                       "Specified SecurityToken mismatch with the AccessKey.")
+        raise ApiError(
+            400, "InvalidSecurityToken.Mismatch", "Specified SecurityToken mismatch with the AccessKey."
+        )
     if credential.expires_at is not None and now >= credential.expires_at:
         raise ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")

@@ -45,17 +45,21 @@ ADMIN_PREFIX = "/-/sandbox/"
 
 _ICE_FAULTS = {
     FaultKind.THROTTLE: (400, "Throttling.User", "Request was denied due to user flow control."),
-    FaultKind.ERROR_500: (500, "InternalError", "The request processing has failed due to some "
-                          "unknown error, exception or failure."),
-    FaultKind.ERROR_503: (503, "ServiceUnavailable", "The request has failed due to a temporary "
-                          "failure of the server."),
+    FaultKind.ERROR_500: (
+        500,
+        "InternalError",
+        "The request processing has failed due to some unknown error, exception or failure.",
+    ),
+    FaultKind.ERROR_503: (
+        503,
+        "ServiceUnavailable",
+        "The request has failed due to a temporary failure of the server.",
+    ),
 }
 _OSS_FAULTS = {
     FaultKind.THROTTLE: (503, "ServiceUnavailable", "Please reduce your request rate."),
-    FaultKind.ERROR_500: (500, "InternalError", "We encountered an internal error. Please try "
-                          "again."),
-    FaultKind.ERROR_503: (503, "ServiceUnavailable", "Service is temporarily unavailable. Please "
-                          "try again."),
+    FaultKind.ERROR_500: (500, "InternalError", "We encountered an internal error. Please try again."),
+    FaultKind.ERROR_503: (503, "ServiceUnavailable", "Service is temporarily unavailable. Please try again."),
 }
 
 
@@ -63,8 +67,15 @@ class SandboxApp:
     """Both APIs over one state directory."""
 
     def __init__(
-        self, config: SandboxConfig, db: Database, keys: KeyRing, faults: Faults, clock: Clock,
-        probe: ProbeFn, objects_root: Path, admin_secret: str,
+        self,
+        config: SandboxConfig,
+        db: Database,
+        keys: KeyRing,
+        faults: Faults,
+        clock: Clock,
+        probe: ProbeFn,
+        objects_root: Path,
+        admin_secret: str,
     ) -> None:
         self.config = config
         self._admin_secret = admin_secret
@@ -74,10 +85,10 @@ class SandboxApp:
         self.clock = clock
         self.nonces = NonceCache(config.max_clock_skew_seconds)
         self.objects = ObjectStore(db, objects_root, clock, config.max_object_bytes)
-        self.media = MediaLibrary(db, clock, self.objects, probe, config.prepare_seconds,
-                                  config.region)
-        self.jobs = Jobs(db, clock, config.queue_seconds, config.train_seconds,
-                         make_verdict(self.media, probe))
+        self.media = MediaLibrary(db, clock, self.objects, probe, config.prepare_seconds, config.region)
+        self.jobs = Jobs(
+            db, clock, config.queue_seconds, config.train_seconds, make_verdict(self.media, probe)
+        )
         self.ice = IceApi(self.jobs, self.media)
         self.oss = OssApi(self.objects, faults, config.max_object_bytes)
         self.log = RequestLog()
@@ -94,9 +105,7 @@ class SandboxApp:
         """Answer one request of either API (or a control request)."""
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
-        if request.header("x-acs-action") or (
-            request.path == "/" and "Action" in request.params()
-        ):
+        if request.header("x-acs-action") or (request.path == "/" and "Action" in request.params()):
             return self._ice(request)
         return self._oss(request)
 
@@ -109,14 +118,15 @@ class SandboxApp:
             try:
                 body = request.body.read_all(ICE_BODY_CAP)
             except BadRequestBody as exc:
-                raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") \
-                    from exc
-            acs3.verify(request, body, self.keys, self.nonces, self.clock.now(),
-                        self.config.max_clock_skew_seconds)
+                raise ApiError(400, "InvalidParameter", f"The request body is invalid: {exc}.") from exc
+            acs3.verify(
+                request, body, self.keys, self.nonces, self.clock.now(), self.config.max_clock_skew_seconds
+            )
             version = request.header("x-acs-version") or request.params().get("Version", "")
             if version != VERSION:
-                raise ApiError(400, "InvalidVersion",
-                               f"Specified parameter Version {version!r} is not valid.")
+                raise ApiError(
+                    400, "InvalidVersion", f"Specified parameter Version {version!r} is not valid."
+                )
             self._fault(Service.ICE)
             params = request.params()
             if "form-urlencoded" in request.header("Content-Type") and body:
@@ -130,8 +140,11 @@ class SandboxApp:
             return _ice_error(error, request_id, host)
         except Exception:
             log.exception("unexpected error answering an ICE request")
-            internal = ApiError(500, "InternalError", "The request processing has failed due to "
-                                "some unknown error, exception or failure.")
+            internal = ApiError(
+                500,
+                "InternalError",
+                "The request processing has failed due to some unknown error, exception or failure.",
+            )
             self._log_ice_error(request, internal)
             return _ice_error(internal, request_id, host)
 
@@ -147,8 +160,9 @@ class SandboxApp:
         host = request.host or "oss.sandbox"
         try:
             bucket, key = address(request)
-            oss_auth.verify(request, bucket, key, self.keys, self.clock.now(),
-                            self.config.max_clock_skew_seconds)
+            oss_auth.verify(
+                request, bucket, key, self.keys, self.clock.now(), self.config.max_clock_skew_seconds
+            )
             self._fault(Service.OSS)
             response = self.oss.handle(request, bucket, key)
         except DropConnection:
@@ -157,8 +171,7 @@ class SandboxApp:
             response = _oss_error(error, request_id, host, head=request.method == "HEAD")
         except Exception:
             log.exception("unexpected error answering an OSS request")
-            internal = OssError(500, "InternalError", "We encountered an internal error. Please "
-                                "try again.")
+            internal = OssError(500, "InternalError", "We encountered an internal error. Please try again.")
             response = _oss_error(internal, request_id, host, head=request.method == "HEAD")
         response.headers.append(("x-oss-request-id", request_id))
         self._log_oss(request, response)
@@ -174,8 +187,9 @@ class SandboxApp:
         if response.status >= 300 and response.body:
             found = re.search(rb"<Code>([^<]*)</Code>", response.body)
             code = found[1].decode("utf-8", "replace") if found else None
-        self.log.record(Logged(Service.OSS, oss_action(request.method, params), response.status,
-                               code, logged))
+        self.log.record(
+            Logged(Service.OSS, oss_action(request.method, params), response.status, code, logged)
+        )
 
     # -- shared --------------------------------------------------------------------------------
 
@@ -198,12 +212,11 @@ class SandboxApp:
 
     def _admin(self, request: Request) -> Response:
         """``GET health``; with the secret in ``x-sandbox-secret``: ``GET/PUT faults``, ``POST reset``."""
-        name = request.path[len(ADMIN_PREFIX):]
+        name = request.path[len(ADMIN_PREFIX) :]
         if name == "health" and request.method == "GET":
             return _json(200, {"Status": "ok"})
         if not hmac.compare_digest(request.header("x-sandbox-secret"), self._admin_secret):
-            return _json(403, {"Code": "AccessDenied", "Message": "x-sandbox-secret is missing or "
-                                                                   "wrong."})
+            return _json(403, {"Code": "AccessDenied", "Message": "x-sandbox-secret is missing or wrong."})
         try:
             if name == "faults" and request.method == "PUT":
                 changes = json.loads(request.body.read_all(64 * 1024) or b"{}")
@@ -253,8 +266,7 @@ def _returned(result: dict[str, Any]) -> str | None:
 
 def _json(status: int, body: dict[str, Any], headers: list[tuple[str, str]] | None = None) -> Response:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    return Response(status, [("Content-Type", "application/json;charset=utf-8"), *(headers or [])],
-                    data)
+    return Response(status, [("Content-Type", "application/json;charset=utf-8"), *(headers or [])], data)
 
 
 def _ice_error(error: ApiError, request_id: str, host: str) -> Response:
@@ -263,8 +275,7 @@ def _ice_error(error: ApiError, request_id: str, host: str) -> Response:
         "HostId": host,
         "Code": error.code,
         "Message": error.message,
-        "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=ICE"
-                     f"&requestId={request_id}",
+        "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=ICE&requestId={request_id}",
     }
     return _json(error.status, body, [("x-acs-request-id", request_id), *error.headers.items()])
 

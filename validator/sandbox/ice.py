@@ -50,8 +50,9 @@ class IceApi:
         """Run one action; unknown actions get the gateway's 404."""
         handler = self._actions.get(action)
         if handler is None:
-            raise ApiError(404, "InvalidAction.NotFound",
-                           "Specified api is not found, please check your url and method.")
+            raise ApiError(
+                404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."
+            )
         return handler(params)
 
     # -- avatar training jobs ------------------------------------------------------------------
@@ -79,8 +80,10 @@ class IceApi:
                 allowed = ", ".join(s.value for s in JobStatus)
                 raise invalid("Status", f"Status must be one of {allowed}.") from exc
         total, jobs = self._jobs.page(status, page_no, page_size)
-        return {"Success": True,
-                "Data": {"TotalCount": total, "AvatarTrainingJobList": [_list_view(j) for j in jobs]}}
+        return {
+            "Success": True,
+            "Data": {"TotalCount": total, "AvatarTrainingJobList": [_list_view(j) for j in jobs]},
+        }
 
     def update_job(self, params: Params) -> Body:
         job_id = _required(params, "JobId")
@@ -104,8 +107,11 @@ class IceApi:
         if token is not None and len(token) > 64:
             raise invalid("ClientToken", "ClientToken must be at most 64 characters.")
         asset = self._media.register(
-            input_url, client_token=token, overwrite=_bool(params, "Overwrite") or False,
-            media_type=params.get("MediaType") or None, title=params.get("Title") or None,
+            input_url,
+            client_token=token,
+            overwrite=_bool(params, "Overwrite") or False,
+            media_type=params.get("MediaType") or None,
+            title=params.get("Title") or None,
             description=params.get("Description") or None,
             business_type=params.get("BusinessType") or None,
             user_data=params.get("UserData") or None,
@@ -158,32 +164,40 @@ def _job_fields(params: Params) -> dict[str, Any]:
     name = params.get("AvatarName")
     if name is not None:
         if not 1 <= len(name) <= MAX_NAME:
-            raise invalid("AvatarName", f"AvatarName must be 1 to {MAX_NAME} characters; "
-                          f"{name!r} has {len(name)}.")
+            raise invalid(
+                "AvatarName", f"AvatarName must be 1 to {MAX_NAME} characters; {name!r} has {len(name)}."
+            )
         fields["avatar_name"] = name
     description = params.get("AvatarDescription")
     if description is not None:
         if len(description) > MAX_DESCRIPTION:
-            raise invalid("AvatarDescription", f"AvatarDescription must be at most "
-                          f"{MAX_DESCRIPTION} characters; it has {len(description)}.")
+            raise invalid(
+                "AvatarDescription",
+                f"AvatarDescription must be at most {MAX_DESCRIPTION} characters; it has {len(description)}.",
+            )
         fields["avatar_description"] = description
     if params.get("AvatarType"):
         fields["avatar_type"] = params["AvatarType"]
     thumbnail = params.get("Thumbnail")
     if thumbnail:
         if len(thumbnail) > MAX_THUMBNAIL:
-            raise invalid("Thumbnail", f"Thumbnail must be at most {MAX_THUMBNAIL} characters; "
-                          f"it has {len(thumbnail)}.")
+            raise invalid(
+                "Thumbnail", f"Thumbnail must be at most {MAX_THUMBNAIL} characters; it has {len(thumbnail)}."
+            )
         if not is_public_oss_url(thumbnail):
-            raise invalid("Thumbnail", "Thumbnail must be an OSS URL "
-                          "(https://BUCKET.oss-REGION.aliyuncs.com/KEY).")
+            raise invalid(
+                "Thumbnail", "Thumbnail must be an OSS URL (https://BUCKET.oss-REGION.aliyuncs.com/KEY)."
+            )
         fields["thumbnail"] = thumbnail
     for param, column in (("Portrait", "portrait"), ("Video", "video")):
         value = params.get(param)
         if value:
             if len(value) != MEDIA_ID_LENGTH:
-                raise invalid(param, f"{param} must be a {MEDIA_ID_LENGTH}-character media ID; "
-                              f"{value!r} has {len(value)} characters.")
+                raise invalid(
+                    param,
+                    f"{param} must be a {MEDIA_ID_LENGTH}-character media ID; "
+                    f"{value!r} has {len(value)} characters.",
+                )
             fields[column] = value
     transparent = _bool(params, "Transparent")
     if transparent is not None:

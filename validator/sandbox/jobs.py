@@ -55,9 +55,22 @@ Verdict = Callable[[Job], "str | None"]
 """Judge a job at the end of training: ``None`` for success, else the failure message."""
 
 _COLUMNS = (
-    "job_id", "avatar_id", "avatar_name", "avatar_description", "avatar_type", "thumbnail",
-    "portrait", "video", "transparent", "status", "message", "trained", "create_time",
-    "submit_time", "first_training_time", "last_training_time",
+    "job_id",
+    "avatar_id",
+    "avatar_name",
+    "avatar_description",
+    "avatar_type",
+    "thumbnail",
+    "portrait",
+    "video",
+    "transparent",
+    "status",
+    "message",
+    "trained",
+    "create_time",
+    "submit_time",
+    "first_training_time",
+    "last_training_time",
 )
 
 
@@ -70,7 +83,11 @@ class Jobs:
     """The job table plus its life cycle."""
 
     def __init__(
-        self, db: Database, clock: Clock, queue_seconds: float, train_seconds: float,
+        self,
+        db: Database,
+        clock: Clock,
+        queue_seconds: float,
+        train_seconds: float,
         verdict: Verdict,
     ) -> None:
         self._db = db
@@ -85,13 +102,22 @@ class Jobs:
     def create(self, **fields: Any) -> Job:
         """Store a new ``Init`` job from the given column values."""
         job = Job(
-            job_id=new_id(), avatar_id=None, avatar_name=fields["avatar_name"],
+            job_id=new_id(),
+            avatar_id=None,
+            avatar_name=fields["avatar_name"],
             avatar_description=fields.get("avatar_description"),
-            avatar_type=fields.get("avatar_type"), thumbnail=fields.get("thumbnail"),
-            portrait=fields.get("portrait"), video=fields.get("video"),
-            transparent=fields.get("transparent"), status=JobStatus.INIT, message=None,
-            trained=False, create_time=self._clock.now(), submit_time=None,
-            first_training_time=None, last_training_time=None,
+            avatar_type=fields.get("avatar_type"),
+            thumbnail=fields.get("thumbnail"),
+            portrait=fields.get("portrait"),
+            video=fields.get("video"),
+            transparent=fields.get("transparent"),
+            status=JobStatus.INIT,
+            message=None,
+            trained=False,
+            create_time=self._clock.now(),
+            submit_time=None,
+            first_training_time=None,
+            last_training_time=None,
         )
         self._save(job, insert=True)
         return job
@@ -108,20 +134,27 @@ class Jobs:
         with self._guard:
             job = self.get(job_id)
             transparent = changes.get("transparent")
-            if transparent is not None and transparent != job.transparent and (
-                job.status not in EDITABLE_TRANSPARENT
+            if (
+                transparent is not None
+                and transparent != job.transparent
+                and (job.status not in EDITABLE_TRANSPARENT)
             ):
-                raise invalid("Transparent", f"Transparent can only be changed while the job is "
-                              f"Init or Fail; this job is {job.status.value}.")
+                raise invalid(
+                    "Transparent",
+                    f"Transparent can only be changed while the job is "
+                    f"Init or Fail; this job is {job.status.value}.",
+                )
             for column, param in (("video", "Video"), ("portrait", "Portrait")):
                 value = changes.get(column)
                 if value is not None and value != getattr(job, column) and job.status in BUSY:
-                    raise invalid(param, f"{param} cannot change while the job is "
-                                  f"{job.status.value}; wait until training ends.")
+                    raise invalid(
+                        param,
+                        f"{param} cannot change while the job is "
+                        f"{job.status.value}; wait until training ends.",
+                    )
             thumbnail = changes.get("thumbnail")
             if thumbnail is not None and thumbnail != job.thumbnail and job.trained:
-                raise invalid("Thumbnail", "Thumbnail cannot be changed once the avatar has been "
-                              "trained.")
+                raise invalid("Thumbnail", "Thumbnail cannot be changed once the avatar has been trained.")
             updated = replace(job, **{k: v for k, v in changes.items() if v is not None})
             self._save(updated)
             return updated
@@ -131,15 +164,25 @@ class Jobs:
         with self._guard:
             job = self.get(job_id)
             if job.status not in SUBMITTABLE:
-                raise ApiError(400, "InvalidParameter.JobStatus", f"The job is {job.status.value}; "
-                               "only a job in Init or Fail can be submitted.")
+                raise ApiError(
+                    400,
+                    "InvalidParameter.JobStatus",
+                    f"The job is {job.status.value}; only a job in Init or Fail can be submitted.",
+                )
             if not job.video:
-                raise ApiError(400, "InvalidParameter.Video", "The job has no Video; set one with "
-                               "UpdateAvatarTrainingJob before submitting.")
+                raise ApiError(
+                    400,
+                    "InvalidParameter.Video",
+                    "The job has no Video; set one with UpdateAvatarTrainingJob before submitting.",
+                )
             now = self._clock.now()
             submitted = replace(
-                job, status=JobStatus.QUEUING, message=None, submit_time=now,
-                first_training_time=job.first_training_time or now, last_training_time=now,
+                job,
+                status=JobStatus.QUEUING,
+                message=None,
+                submit_time=now,
+                first_training_time=job.first_training_time or now,
+                last_training_time=now,
             )
             self._save(submitted)
             return submitted
@@ -187,8 +230,13 @@ class Jobs:
                 return current  # another thread finished it, or it was resubmitted
             failure = self._verdict(current)
             if failure is None:
-                done = replace(current, status=JobStatus.SUCCESS, message=None, trained=True,
-                               avatar_id=current.avatar_id or new_id())
+                done = replace(
+                    current,
+                    status=JobStatus.SUCCESS,
+                    message=None,
+                    trained=True,
+                    avatar_id=current.avatar_id or new_id(),
+                )
             else:
                 done = replace(current, status=JobStatus.FAIL, message=failure)
             self._save(done)
@@ -208,8 +256,7 @@ class Jobs:
 
 def not_found(job_id: str) -> ApiError:
     """The answer for an unknown job ID (code inferred)."""
-    return ApiError(404, "NotFound.AvatarTrainingJob",
-                    f"The avatar training job {job_id} does not exist.")
+    return ApiError(404, "NotFound.AvatarTrainingJob", f"The avatar training job {job_id} does not exist.")
 
 
 def _from_row(row: sqlite3.Row) -> Job:

@@ -63,8 +63,20 @@ class MediaAsset:
 
 
 _COLUMNS = (
-    "media_id", "input_url", "bucket", "key", "media_type", "title", "description",
-    "business_type", "user_data", "client_token", "status", "message", "info", "create_time",
+    "media_id",
+    "input_url",
+    "bucket",
+    "key",
+    "media_type",
+    "title",
+    "description",
+    "business_type",
+    "user_data",
+    "client_token",
+    "status",
+    "message",
+    "info",
+    "create_time",
     "modified_time",
 )
 
@@ -91,12 +103,14 @@ def parse_input_url(url: str) -> tuple[str, str]:
     elif parts.scheme in ("http", "https"):
         match = _OSS_HOST.match((parts.hostname or "").lower())
         if match is None:
-            raise invalid("InputURL", "InputURL must be oss://BUCKET/KEY or "
-                          "https://BUCKET.oss-REGION.aliyuncs.com/KEY.")
+            raise invalid(
+                "InputURL", "InputURL must be oss://BUCKET/KEY or https://BUCKET.oss-REGION.aliyuncs.com/KEY."
+            )
         bucket, key = match["bucket"], unquote(parts.path.lstrip("/"))
     else:
-        raise invalid("InputURL", "InputURL must be oss://BUCKET/KEY or "
-                      "https://BUCKET.oss-REGION.aliyuncs.com/KEY.")
+        raise invalid(
+            "InputURL", "InputURL must be oss://BUCKET/KEY or https://BUCKET.oss-REGION.aliyuncs.com/KEY."
+        )
     if not bucket or not key:
         raise invalid("InputURL", "InputURL must name both a bucket and an object.")
     return bucket, key
@@ -106,8 +120,13 @@ class MediaLibrary:
     """The media table plus preparation."""
 
     def __init__(
-        self, db: Database, clock: Clock, objects: ObjectStore, probe: ProbeFn,
-        prepare_seconds: float, region: str,
+        self,
+        db: Database,
+        clock: Clock,
+        objects: ObjectStore,
+        probe: ProbeFn,
+        prepare_seconds: float,
+        region: str,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -117,14 +136,14 @@ class MediaLibrary:
         self._region = region
         self._guard = threading.RLock()  # taken before the database lock, never after it
 
-    def register(self, input_url: str, *, client_token: str | None, overwrite: bool,
-                 **fields: str | None) -> MediaAsset:
+    def register(
+        self, input_url: str, *, client_token: str | None, overwrite: bool, **fields: str | None
+    ) -> MediaAsset:
         """RegisterMediaInfo: idempotent on ``ClientToken``, and on ``InputURL`` unless overwriting."""
         bucket, key = parse_input_url(input_url)
         with self._guard:
             if client_token:
-                row = self._db.query_one("SELECT * FROM media WHERE client_token = ?",
-                                         (client_token,))
+                row = self._db.query_one("SELECT * FROM media WHERE client_token = ?", (client_token,))
                 if row is not None:
                     return _from_row(row)
             row = self._db.query_one(
@@ -134,17 +153,31 @@ class MediaLibrary:
             if row is not None and not overwrite:
                 return _from_row(row)
             if row is not None:
-                changes: dict[str, Any] = {**_known(fields), "status": MediaStatus.PREPARING,
-                                           "message": None, "info": None, "modified_time": now}
+                changes: dict[str, Any] = {
+                    **_known(fields),
+                    "status": MediaStatus.PREPARING,
+                    "message": None,
+                    "info": None,
+                    "modified_time": now,
+                }
                 asset = replace(_from_row(row), **changes)
                 self._save(asset)
                 return asset
             asset = MediaAsset(
-                media_id=new_id(), input_url=input_url, bucket=bucket, key=key,
-                media_type=fields.get("media_type"), title=fields.get("title"),
-                description=fields.get("description"), business_type=fields.get("business_type"),
-                user_data=fields.get("user_data"), client_token=client_token or None,
-                status=MediaStatus.PREPARING, message=None, info=None, create_time=now,
+                media_id=new_id(),
+                input_url=input_url,
+                bucket=bucket,
+                key=key,
+                media_type=fields.get("media_type"),
+                title=fields.get("title"),
+                description=fields.get("description"),
+                business_type=fields.get("business_type"),
+                user_data=fields.get("user_data"),
+                client_token=client_token or None,
+                status=MediaStatus.PREPARING,
+                message=None,
+                info=None,
+                create_time=now,
                 modified_time=now,
             )
             self._save(asset, insert=True)
@@ -194,26 +227,53 @@ class MediaLibrary:
         now = self._clock.now()
         path = self.path_of(asset)
         if path is None:
-            return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
-                           message=f"The input file oss://{asset.bucket}/{asset.key} does not exist.")
+            return replace(
+                asset,
+                status=MediaStatus.PREPARE_FAIL,
+                modified_time=now,
+                message=f"The input file oss://{asset.bucket}/{asset.key} does not exist.",
+            )
         image = _image(path)
         if image is not None or asset.media_type == "image":
             if image is None:
-                return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
-                               message="The input file is not a readable JPEG or PNG image.")
-            info = image_file_info(image, path.stat().st_size, bucket=asset.bucket, key=asset.key,
-                                   region=self._region, created=iso8601(asset.create_time))
+                return replace(
+                    asset,
+                    status=MediaStatus.PREPARE_FAIL,
+                    modified_time=now,
+                    message="The input file is not a readable JPEG or PNG image.",
+                )
+            info = image_file_info(
+                image,
+                path.stat().st_size,
+                bucket=asset.bucket,
+                key=asset.key,
+                region=self._region,
+                created=iso8601(asset.create_time),
+            )
             return replace(asset, status=MediaStatus.NORMAL, info=info, modified_time=now)
         try:
             outcome = self._probe(path, None)
         except Exception as exc:  # a hostile file must not break the service: it fails preparing
-            return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
-                           message=f"The input file could not be read: {exc}")
+            return replace(
+                asset,
+                status=MediaStatus.PREPARE_FAIL,
+                modified_time=now,
+                message=f"The input file could not be read: {exc}",
+            )
         if outcome.facts is None:
-            return replace(asset, status=MediaStatus.PREPARE_FAIL, modified_time=now,
-                           message="The input file is not a readable media file.")
-        info = file_info(outcome.facts, bucket=asset.bucket, key=asset.key, region=self._region,
-                         created=iso8601(asset.create_time))
+            return replace(
+                asset,
+                status=MediaStatus.PREPARE_FAIL,
+                modified_time=now,
+                message="The input file is not a readable media file.",
+            )
+        info = file_info(
+            outcome.facts,
+            bucket=asset.bucket,
+            key=asset.key,
+            region=self._region,
+            created=iso8601(asset.create_time),
+        )
         return replace(asset, status=MediaStatus.NORMAL, info=info, modified_time=now)
 
     def _save(self, asset: MediaAsset, *, insert: bool = False) -> None:

@@ -23,9 +23,7 @@ def oss_https_url(bucket: str, key: str, region: str) -> str:
     return f"https://{bucket}.oss-{region}.aliyuncs.com/{quote(key, safe='/')}"
 
 
-def file_info(
-    facts: MediaFacts, *, bucket: str, key: str, region: str, created: str
-) -> Info:
+def file_info(facts: MediaFacts, *, bucket: str, key: str, region: str, created: str) -> Info:
     """One ``FileInfoList`` item: ``FileBasicInfo``, ``VideoStreamInfoList``, ``AudioStreamInfoList``."""
     video = facts.video
     duration = facts.container_duration
@@ -55,9 +53,7 @@ def file_info(
     return info
 
 
-def image_file_info(
-    image: ImageInfo, size: int, *, bucket: str, key: str, region: str, created: str
-) -> Info:
+def image_file_info(image: ImageInfo, size: int, *, bucket: str, key: str, region: str, created: str) -> Info:
     """The ``FileInfoList`` item of an image: size and format, no streams."""
     basic = {
         "FileName": PurePosixPath(key).name,
@@ -77,20 +73,22 @@ def image_file_info(
 
 def _video_stream(video: VideoStreamFacts) -> dict[str, str]:
     sar = video.sample_aspect_ratio
-    return _compact({
-        "Index": str(video.index),
-        "CodecName": video.codec,
-        "Profile": video.profile,
-        "Width": _int(video.width),
-        "Height": _int(video.height),
-        "PixFmt": video.pix_fmt,
-        "Fps": _rate(video.nominal_rate or video.average_rate),
-        "AvgFPS": _rate(video.average_rate),
-        "Duration": _seconds(video.duration),
-        "NumFrames": _int(video.frames),
-        "Rotate": str(video.rotation),
-        "Sar": f"{sar.numerator}:{sar.denominator}" if sar else None,
-    })
+    return _compact(
+        {
+            "Index": str(video.index),
+            "CodecName": video.codec,
+            "Profile": video.profile,
+            "Width": _int(video.width),
+            "Height": _int(video.height),
+            "PixFmt": video.pix_fmt,
+            "Fps": _rate(video.nominal_rate or video.average_rate),
+            "AvgFPS": _rate(video.average_rate),
+            "Duration": _seconds(video.duration),
+            "NumFrames": _int(video.frames),
+            "Rotate": str(video.rotation),
+            "Sar": f"{sar.numerator}:{sar.denominator}" if sar else None,
+        }
+    )
 
 
 def _compact(values: dict[str, str | None]) -> dict[str, str]:

@@ -56,21 +56,31 @@ class ObjectStore:
             written.path.unlink(missing_ok=True)
             raise OssError(400, "InvalidDigest", "The Content-MD5 you specified was invalid.")
         return self._commit_object(
-            bucket, key, written.path, written.size, written.md5.hex().upper(), written.crc64,
-            content_type, "Normal",
+            bucket,
+            key,
+            written.path,
+            written.size,
+            written.md5.hex().upper(),
+            written.crc64,
+            content_type,
+            "Normal",
         )
 
     def head(self, bucket: str, key: str) -> ObjectMeta | None:
         """Metadata of an object, or ``None``."""
-        row = self._db.query_one(
-            "SELECT * FROM objects WHERE bucket = ? AND key = ?", (bucket, key)
-        )
+        row = self._db.query_one("SELECT * FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
         if row is None:
             return None
         return ObjectMeta(
-            bucket=row["bucket"], key=row["key"], path=self._root / row["file"], size=row["size"],
-            etag=row["etag"], crc64=int(row["crc64"]), content_type=row["content_type"],
-            object_type=row["object_type"], last_modified=row["last_modified"],
+            bucket=row["bucket"],
+            key=row["key"],
+            path=self._root / row["file"],
+            size=row["size"],
+            etag=row["etag"],
+            crc64=int(row["crc64"]),
+            content_type=row["content_type"],
+            object_type=row["object_type"],
+            last_modified=row["last_modified"],
         )
 
     def delete(self, bucket: str, key: str) -> None:
@@ -89,8 +99,7 @@ class ObjectStore:
         """Start a multipart upload."""
         upload = UploadMeta(uuid.uuid4().hex.upper(), bucket, key, content_type, self._clock.now())
         self._db.execute(
-            "INSERT INTO uploads (upload_id, bucket, key, content_type, initiated) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO uploads (upload_id, bucket, key, content_type, initiated) VALUES (?, ?, ?, ?, ?)",
             (upload.upload_id, bucket, key, content_type, upload.initiated),
         )
         return upload
@@ -103,13 +112,13 @@ class ObjectStore:
         )
         if row is None:
             raise OssError(
-                404, "NoSuchUpload",
+                404,
+                "NoSuchUpload",
                 "The specified upload does not exist. The upload ID may be invalid, or the upload "
                 "may have been aborted or completed.",
                 details={"UploadId": upload_id},
             )
-        return UploadMeta(row["upload_id"], row["bucket"], row["key"], row["content_type"],
-                          row["initiated"])
+        return UploadMeta(row["upload_id"], row["bucket"], row["key"], row["content_type"], row["initiated"])
 
     def put_part(
         self,
@@ -120,9 +129,12 @@ class ObjectStore:
     ) -> PartMeta:
         """Store one part, replacing an earlier part with the same number."""
         if not 1 <= part_number <= MAX_PART_NUMBER:
-            raise OssError(400, "InvalidArgument",
-                           f"Part number must be an integer between 1 and {MAX_PART_NUMBER}, "
-                           "inclusive.", details={"ArgumentName": "partNumber"})
+            raise OssError(
+                400,
+                "InvalidArgument",
+                f"Part number must be an integer between 1 and {MAX_PART_NUMBER}, inclusive.",
+                details={"ArgumentName": "partNumber"},
+            )
         folder = self._root / "parts" / upload.upload_id
         stored = self._db.query_one(
             "SELECT 1 FROM parts WHERE upload_id = ? AND part_number = ?", (upload.upload_id, part_number)
@@ -137,12 +149,18 @@ class ObjectStore:
                 written = files.write_at(chunks, folder / LAYOUT, offset, declared_length or 0)
             finally:
                 self._layouts.release(upload.upload_id, part_number)
-        part = PartMeta(part_number, written.size, written.md5.hex().upper(), written.crc64,
-                        self._clock.now(), written.path, written.md5, written.offset)
+        part = PartMeta(
+            part_number,
+            written.size,
+            written.md5.hex().upper(),
+            written.crc64,
+            self._clock.now(),
+            written.path,
+            written.md5,
+            written.offset,
+        )
         with self._db.transaction() as conn:
-            alive = conn.execute(
-                "SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)
-            ).fetchone()
+            alive = conn.execute("SELECT 1 FROM uploads WHERE upload_id = ?", (upload.upload_id,)).fetchone()
             old = conn.execute(
                 "SELECT file FROM parts WHERE upload_id = ? AND part_number = ?",
                 (upload.upload_id, part_number),
@@ -151,8 +169,17 @@ class ObjectStore:
                 conn.execute(
                     "INSERT OR REPLACE INTO parts (upload_id, part_number, file, size, etag, md5, "
                     "crc64, last_modified, file_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (upload.upload_id, part_number, self._rel(written.path), part.size, part.etag,
-                     part.md5.hex(), str(part.crc64), part.last_modified, written.offset),
+                    (
+                        upload.upload_id,
+                        part_number,
+                        self._rel(written.path),
+                        part.size,
+                        part.etag,
+                        part.md5.hex(),
+                        str(part.crc64),
+                        part.last_modified,
+                        written.offset,
+                    ),
                 )
         if alive is None:
             if written.path.name != LAYOUT:
@@ -165,9 +192,16 @@ class ObjectStore:
     def parts(self, upload_id: str) -> list[PartMeta]:
         """The parts uploaded so far, by part number."""
         return [
-            PartMeta(row["part_number"], row["size"], row["etag"], int(row["crc64"]),
-                     row["last_modified"], self._root / row["file"], bytes.fromhex(row["md5"]),
-                     row["file_offset"])
+            PartMeta(
+                row["part_number"],
+                row["size"],
+                row["etag"],
+                int(row["crc64"]),
+                row["last_modified"],
+                self._root / row["file"],
+                bytes.fromhex(row["md5"]),
+                row["file_offset"],
+            )
             for row in self._db.query(
                 "SELECT * FROM parts WHERE upload_id = ? ORDER BY part_number", (upload_id,)
             )
@@ -176,25 +210,41 @@ class ObjectStore:
     def complete(self, upload: UploadMeta, chosen: Sequence[tuple[int, str]]) -> ObjectMeta:
         """Assemble the listed ``(part_number, etag)`` parts into the object, in order."""
         if not chosen:
-            raise OssError(400, "MalformedXML", "The XML you provided was not well-formed or did "
-                           "not validate against our published schema.")
+            raise OssError(
+                400,
+                "MalformedXML",
+                "The XML you provided was not well-formed or did not validate against our published schema.",
+            )
         numbers = [number for number, _ in chosen]
         if numbers != sorted(set(numbers)):
-            raise OssError(400, "InvalidPartOrder", "The list of parts was not in ascending order. "
-                           "Parts list must be specified in order by part number.")
+            raise OssError(
+                400,
+                "InvalidPartOrder",
+                "The list of parts was not in ascending order. "
+                "Parts list must be specified in order by part number.",
+            )
         stored = {p.part_number: p for p in self.parts(upload.upload_id)}
         selected: list[PartMeta] = []
         for number, etag in chosen:
             part = stored.get(number)
             if part is None or part.etag != etag.strip('"').upper():
-                raise OssError(400, "InvalidPart", "One or more of the specified parts could not "
-                               "be found or the specified entity tag might not have matched the "
-                               "part's entity tag.", details={"PartNumber": str(number)})
+                raise OssError(
+                    400,
+                    "InvalidPart",
+                    "One or more of the specified parts could not "
+                    "be found or the specified entity tag might not have matched the "
+                    "part's entity tag.",
+                    details={"PartNumber": str(number)},
+                )
             selected.append(part)
         for part in selected[:-1]:
             if part.size < MIN_PART_BYTES:
-                raise OssError(400, "EntityTooSmall", "Your proposed upload is smaller than the "
-                               "minimum allowed size.", details={"PartNumber": str(part.part_number)})
+                raise OssError(
+                    400,
+                    "EntityTooSmall",
+                    "Your proposed upload is smaller than the minimum allowed size.",
+                    details={"PartNumber": str(part.part_number)},
+                )
         folder, suffix = self._root / "data" / upload.bucket, files.suffix_of(upload.key)
         written = self._layouts.take(upload, selected, folder, suffix) or files.assemble(
             selected, self._tmp, folder, suffix
@@ -204,8 +254,14 @@ class ObjectStore:
             written.path.unlink(missing_ok=True)
             raise OssError(404, "NoSuchUpload", "The specified upload does not exist.")
         meta = self._commit_object(
-            upload.bucket, upload.key, written.path, written.size, f"{etag}-{len(selected)}",
-            written.crc64, upload.content_type, "Multipart",
+            upload.bucket,
+            upload.key,
+            written.path,
+            written.size,
+            f"{etag}-{len(selected)}",
+            written.crc64,
+            upload.content_type,
+            "Multipart",
         )
         self.abort(upload.upload_id)
         return meta
@@ -240,8 +296,15 @@ class ObjectStore:
         return path.relative_to(self._root).as_posix()
 
     def _commit_object(
-        self, bucket: str, key: str, path: Path, size: int, etag: str, crc64: int,
-        content_type: str, object_type: str,
+        self,
+        bucket: str,
+        key: str,
+        path: Path,
+        size: int,
+        etag: str,
+        crc64: int,
+        content_type: str,
+        object_type: str,
     ) -> ObjectMeta:
         now = self._clock.now()
         with self._db.transaction() as conn:

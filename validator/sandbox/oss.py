@@ -38,17 +38,19 @@ class OssApi:
     def handle(self, request: Request, bucket: str | None, key: str) -> Response:
         """Route one authenticated request."""
         if not bucket:
-            raise OssError(501, "NotImplemented", "Service-level operations (ListBuckets) are "
-                           "not supported by the sandbox.")
+            raise OssError(
+                501,
+                "NotImplemented",
+                "Service-level operations (ListBuckets) are not supported by the sandbox.",
+            )
         if not _BUCKET.match(bucket):
-            raise OssError(400, "InvalidBucketName", "The specified bucket is not valid.",
-                           details={"BucketName": bucket})
+            raise OssError(
+                400, "InvalidBucketName", "The specified bucket is not valid.", details={"BucketName": bucket}
+            )
         if not key:
-            raise OssError(501, "NotImplemented", "Bucket-level operations are not supported by "
-                           "the sandbox.")
+            raise OssError(501, "NotImplemented", "Bucket-level operations are not supported by the sandbox.")
         if not 1 <= len(key.encode("utf-8")) <= 1023:
-            raise OssError(400, "InvalidObjectName", "The length of object name must be between "
-                           "1 and 1023.")
+            raise OssError(400, "InvalidObjectName", "The length of object name must be between 1 and 1023.")
         params = request.params()
         method = request.method
         if "uploads" in params and method == "POST":
@@ -74,8 +76,7 @@ class OssApi:
         if method == "DELETE":
             self._store.delete(bucket, key)
             return Response(204)
-        raise OssError(405, "MethodNotAllowed",
-                       "The specified method is not allowed against this resource.")
+        raise OssError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 
     # -- whole objects -------------------------------------------------------------------------
 
@@ -83,15 +84,19 @@ class OssApi:
         self._check_length(request)
         md5 = _content_md5(request.header("Content-MD5"))
         meta = self._store.put(bucket, key, _body(request), _content_type(request), md5)
-        return Response(200, [("ETag", f'"{meta.etag}"'),
-                              ("x-oss-hash-crc64ecma", str(meta.crc64)),
-                              ("Content-MD5", base64.b64encode(bytes.fromhex(meta.etag)).decode())])
+        return Response(
+            200,
+            [
+                ("ETag", f'"{meta.etag}"'),
+                ("x-oss-hash-crc64ecma", str(meta.crc64)),
+                ("Content-MD5", base64.b64encode(bytes.fromhex(meta.etag)).decode()),
+            ],
+        )
 
     def _get(self, request: Request, bucket: str, key: str, *, head: bool) -> Response:
         meta = self._store.head(bucket, key)
         if meta is None:
-            raise OssError(404, "NoSuchKey", "The specified key does not exist.",
-                           details={"Key": key})
+            raise OssError(404, "NoSuchKey", "The specified key does not exist.", details={"Key": key})
         headers = _object_headers(meta)
         span = None if head else _parse_range(request.header("Range"), meta.size)
         if span is None:
@@ -110,16 +115,18 @@ class OssApi:
         _text(root, "UploadId", upload.upload_id)
         return xml_response(200, root)
 
-    def _upload_part(
-        self, request: Request, bucket: str, key: str, upload_id: str, number: str
-    ) -> Response:
+    def _upload_part(self, request: Request, bucket: str, key: str, upload_id: str, number: str) -> Response:
         upload = self._store.upload(bucket, key, upload_id)
         self._check_length(request)
         try:
             part_number = int(number)
         except ValueError as exc:
-            raise OssError(400, "InvalidArgument", "Part number must be an integer.",
-                           details={"ArgumentName": "partNumber"}) from exc
+            raise OssError(
+                400,
+                "InvalidArgument",
+                "Part number must be an integer.",
+                details={"ArgumentName": "partNumber"},
+            ) from exc
         drop_after = self._faults.take_upload_part_drop()
         if drop_after is not None:
             read = 0
@@ -129,28 +136,30 @@ class OssApi:
         part = self._store.put_part(
             upload, part_number, _body(request), declared_length=request.body.declared_length
         )
-        return Response(200, [("ETag", f'"{part.etag}"'),
-                              ("x-oss-hash-crc64ecma", str(part.crc64))])
+        return Response(200, [("ETag", f'"{part.etag}"'), ("x-oss-hash-crc64ecma", str(part.crc64))])
 
-    def _list_parts(
-        self, bucket: str, key: str, upload_id: str, params: dict[str, str]
-    ) -> Response:
+    def _list_parts(self, bucket: str, key: str, upload_id: str, params: dict[str, str]) -> Response:
         self._store.upload(bucket, key, upload_id)
         try:
             max_parts = int(params.get("max-parts") or 1000)
             marker = int(params.get("part-number-marker") or 0)
         except ValueError as exc:
-            raise OssError(400, "InvalidArgument", "max-parts and part-number-marker must be "
-                           "integers.") from exc
+            raise OssError(
+                400, "InvalidArgument", "max-parts and part-number-marker must be integers."
+            ) from exc
         max_parts = max(1, min(max_parts, 1000))
         parts = [p for p in self._store.parts(upload_id) if p.part_number > marker]
         page, truncated = parts[:max_parts], len(parts) > max_parts
         root = ET.Element("ListPartsResult")
-        for name, value in (("Bucket", bucket), ("Key", key), ("UploadId", upload_id),
-                            ("PartNumberMarker", str(marker)),
-                            ("NextPartNumberMarker", str(page[-1].part_number if page else marker)),
-                            ("MaxParts", str(max_parts)),
-                            ("IsTruncated", "true" if truncated else "false")):
+        for name, value in (
+            ("Bucket", bucket),
+            ("Key", key),
+            ("UploadId", upload_id),
+            ("PartNumberMarker", str(marker)),
+            ("NextPartNumberMarker", str(page[-1].part_number if page else marker)),
+            ("MaxParts", str(max_parts)),
+            ("IsTruncated", "true" if truncated else "false"),
+        ):
             _text(root, name, value)
         for part in page:
             _part_xml(root, part)
@@ -169,16 +178,18 @@ class OssApi:
         _text(root, "Key", key)
         _text(root, "ETag", f'"{meta.etag}"')
         response = xml_response(200, root)
-        response.headers += [("ETag", f'"{meta.etag}"'),
-                             ("x-oss-hash-crc64ecma", str(meta.crc64))]
+        response.headers += [("ETag", f'"{meta.etag}"'), ("x-oss-hash-crc64ecma", str(meta.crc64))]
         return response
 
     def _check_length(self, request: Request) -> None:
         declared = request.body.declared_length
         if declared is not None and declared > self._max_bytes:
-            raise OssError(400, "EntityTooLarge",
-                           "Your proposed upload exceeds the maximum allowed size.",
-                           details={"MaxSizeAllowed": str(self._max_bytes)})
+            raise OssError(
+                400,
+                "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed size.",
+                details={"MaxSizeAllowed": str(self._max_bytes)},
+            )
 
 
 def xml_response(status: int, root: ET.Element) -> Response:
@@ -255,8 +266,9 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def _unsatisfiable(size: int) -> OssError:
-    return OssError(416, "InvalidRange", "The requested range is not satisfiable.",
-                    details={"ObjectSize": str(size)})
+    return OssError(
+        416, "InvalidRange", "The requested range is not satisfiable.", details={"ObjectSize": str(size)}
+    )
 
 
 def _content_type(request: Request) -> str:
@@ -283,8 +295,11 @@ def _body(request: Request) -> Iterable[bytes]:
 
 
 def _parse_complete(request: Request) -> list[tuple[int, str]]:
-    malformed = OssError(400, "MalformedXML", "The XML you provided was not well-formed or did "
-                         "not validate against our published schema.")
+    malformed = OssError(
+        400,
+        "MalformedXML",
+        "The XML you provided was not well-formed or did not validate against our published schema.",
+    )
     try:
         root = ET.fromstring(request.body.read_all(XML_CAP))
     except (ET.ParseError, BadRequestBody) as exc:

@@ -118,8 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Reset the connection (RST, not FIN): the client sees it die mid-request."""
         self.close_connection = True
         try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                       struct.pack("ii", 1, 0))
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
         except OSError:
             pass
@@ -191,19 +190,27 @@ class Sandbox:
         self._keys = KeyRing(self.access_key_id, self.access_key_secret)
         for sts in self.config.sts:
             self._keys.add_sts(sts)
-        self._app = SandboxApp(self.config, db, self._keys, self.faults, self.clock, self._probe,
-                               data_dir / "objects", self.access_key_secret)
+        self._app = SandboxApp(
+            self.config,
+            db,
+            self._keys,
+            self.faults,
+            self.clock,
+            self._probe,
+            data_dir / "objects",
+            self.access_key_secret,
+        )
         try:
             self._server = _Server((self.config.host, self.config.port), self._app)
         except OSError as exc:
             db.close()
-            raise SandboxError(
-                f"cannot listen on {self.config.host}:{self.config.port}: {exc}"
-            ) from exc
+            raise SandboxError(f"cannot listen on {self.config.host}:{self.config.port}: {exc}") from exc
         self._stopped.clear()
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
-            name="avatar-sandbox", daemon=True,
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name="avatar-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -237,7 +244,9 @@ class Sandbox:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()

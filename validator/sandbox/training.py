@@ -35,8 +35,7 @@ def make_verdict(media: MediaLibrary, probe: ProbeFn) -> Verdict:
         except Exception as exc:  # an unreadable upload fails the job, not the sandbox
             return f"The video could not be examined: {exc}"
         if outcome.problems:
-            return ("The video does not meet the training requirements: "
-                    + describe_problems(outcome.problems))
+            return "The video does not meet the training requirements: " + describe_problems(outcome.problems)
         if outcome.facts is None:
             return "The video could not be read."
         return None
