@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 WIDTH = 1000.0
 """The SVG's width in user units; it scales to the card's width."""
-PLOT_LEFT, PLOT_RIGHT = 110.0, 990.0
+PLOT_LEFT, PLOT_RIGHT = 110.0, 975.0
 """Where time 0 and the end of the take fall; the labels sit left of the plot."""
 LANE = 22.0
 """Height of one lane."""
