@@ -21,8 +21,7 @@ def _parse_sar(text: str) -> tuple[int, int]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m samples.generate",
-                                description=_DESCRIPTION)
+    p = argparse.ArgumentParser(prog="python -m samples.generate", description=_DESCRIPTION)
     p.add_argument("out", nargs="?", help="output file (its extension is not used)")
     p.add_argument("--container", choices=sorted(CONTAINERS))
     p.add_argument("--codec", choices=CODECS, default="h264")
@@ -32,11 +31,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=int, default=25)
     p.add_argument("--alpha", action="store_true")
     p.add_argument("--alpha-opaque", action="store_true")
-    p.add_argument("--audio", type=float, default=None, metavar="SECONDS",
-                   help="add an audio track this long")
+    p.add_argument(
+        "--audio", type=float, default=None, metavar="SECONDS", help="add an audio track this long"
+    )
     p.add_argument("--rotation", type=int, default=0, choices=(0, 90, 180, 270))
-    p.add_argument("--no-faststart", dest="faststart", action="store_false",
-                   help="MP4/MOV: leave the moov after the mdat")
+    p.add_argument(
+        "--no-faststart",
+        dest="faststart",
+        action="store_false",
+        help="MP4/MOV: leave the moov after the mdat",
+    )
     p.add_argument("--fragmented", action="store_true")
     p.add_argument("--live", action="store_true")
     p.add_argument("--sar", type=_parse_sar, default=None, metavar="NUM:DEN")
@@ -56,15 +60,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.out or not args.container:
         _parser().error("OUT and --container are required (or use --demo DIR)")
     spec = VideoSpec(
-        container=args.container, codec=args.codec, width=args.width, height=args.height,
-        duration=args.duration, fps=args.fps, alpha=args.alpha, alpha_opaque=args.alpha_opaque,
-        audio_duration=args.audio, rotation=args.rotation, faststart=args.faststart,
-        fragmented=args.fragmented, live=args.live, sar=args.sar, variable_fps=args.variable_fps,
-        gop_seconds=args.gop_seconds, profile=args.profile,
+        container=args.container,
+        codec=args.codec,
+        width=args.width,
+        height=args.height,
+        duration=args.duration,
+        fps=args.fps,
+        alpha=args.alpha,
+        alpha_opaque=args.alpha_opaque,
+        audio_duration=args.audio,
+        rotation=args.rotation,
+        faststart=args.faststart,
+        fragmented=args.fragmented,
+        live=args.live,
+        sar=args.sar,
+        variable_fps=args.variable_fps,
+        gop_seconds=args.gop_seconds,
+        profile=args.profile,
     )
     start = time.perf_counter()
     path = generate(spec, args.out)
     took = time.perf_counter() - start
-    print(f"{path}  {path.stat().st_size:,} bytes  {took:.2f} s  "
-          f"({spec.frame_count} frames, {dataclasses.asdict(spec)})")
+    print(
+        f"{path}  {path.stat().st_size:,} bytes  {took:.2f} s  "
+        f"({spec.frame_count} frames, {dataclasses.asdict(spec)})"
+    )
     return 0

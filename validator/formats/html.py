@@ -126,6 +126,12 @@ def _file(index: int, report: FileReport, gallery: Gallery | None) -> dict[str, 
     }
 
 
+def _worst_first(report: BatchReport) -> list[tuple[int, FileReport]]:
+    """Failures first, then warnings, then passes; in input order within each (numbered as given)."""
+    order = {Verdict.FAIL: 0, Verdict.WARN: 1, Verdict.PASS: 2}
+    return sorted(enumerate(report.files, 1), key=lambda pair: order[pair[1].verdict])
+
+
 def _data_uri(thumb: Thumb) -> str:
     return f"data:{thumb.mime};base64,{base64.b64encode(thumb.image).decode()}"
 
@@ -152,7 +158,7 @@ def render(
         version=version,
         generated=generated.isoformat(timespec="seconds") if generated else None,
         filters=_FILTERS,
-        files=[_file(i, f, galleries.get(f.path)) for i, f in enumerate(report.files, 1)],
+        files=[_file(i, f, galleries.get(f.path)) for i, f in _worst_first(report)],
         clock=clock,
         data_uri=_data_uri,
     )
