@@ -57,6 +57,8 @@ def run_check(args: CheckArgs) -> bool:
         from avatar_preflight_cli import report as pages
 
         pages.write(args.report, text if _html(args) else pages.page(report, args.jobs, rules.opaque_alpha))
+        if args.detail is not Detail.QUIET:
+            say(f"HTML report written to {args.report}")
     if args.summary:
         from avatar_preflight_cli.report import job_summary
 

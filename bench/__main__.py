@@ -22,11 +22,11 @@ from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
-from bench import memory, reads, speed
+from bench import memory, preview, reads, speed
 from bench.corpus import Item, build
 from bench.harness import Row, render
 
-SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "server")
+SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "preview", "server")
 """Groups of rows ``--only`` selects, in the order they run."""
 
 _EPILOG = """\
@@ -94,6 +94,7 @@ def _sections(
         ],
         "bytes": partial(reads.bytes_read, singles),
         "deep": partial(speed.deep, singles, runs, have_ffmpeg),
+        "preview": partial(preview.sheets, singles, runs, have_ffmpeg, quick),
         "server": partial(reads.server_figures, singles, 1 if quick else 3),
     }
 

@@ -8,6 +8,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.html.conftest import HOSTILE
 from tests.test_cli import run
 
@@ -57,3 +59,17 @@ def test_an_unwritable_summary_warns_and_keeps_the_verdict(
     result = run("check", str(media("landscape")), env=env)
     assert result.returncode == 0
     assert "warning: no job summary" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_action_writes_the_job_summary(
+    media: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Action's own step, as the runner starts it: ``GITHUB_STEP_SUMMARY`` set, nothing to opt in."""
+    from tests.test_integrations import BIN, context, run_step, steps
+
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    paths = f"{media('landscape')}\n{media('res_720p')}"
+    result = run_step(steps()["Check videos"], context(paths=paths), f"{BIN}:/usr/bin:/bin")
+    assert result.returncode == 1
+    assert "| File | Verdict | Transparent | Findings |" in summary.read_text(encoding="utf-8")
