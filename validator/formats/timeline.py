@@ -51,15 +51,23 @@ class Shape:
 
 @dataclass(frozen=True, slots=True)
 class Lane:
+    """One row of the timeline: what it shows, in words, and its marks."""
+
     label: str
+    """``frames``, ``faces``, ``face size``, ``speech``, ``cuts``, ``alpha``, or a finding's rule id."""
     y: float
+    """Top of the lane in SVG units."""
     shapes: tuple[Shape, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
+    """A take's lanes, its time axis and the findings' bands, ready for the template."""
+
     duration: float
+    """Seconds the plot spans, from ``PLOT_LEFT`` to ``PLOT_RIGHT``."""
     height: float
+    """Height of the SVG in its units."""
     lanes: tuple[Lane, ...]
     axis: tuple[Shape, ...]
     """Time labels and grid lines."""
@@ -86,6 +94,8 @@ def span_text(start: float, end: float) -> str:
 
 
 class _Scale:
+    """Seconds to SVG x: linear over the plot, clamped to it (a span past the end stops at the edge)."""
+
     def __init__(self, duration: float) -> None:
         self.duration = duration if duration > 0 else 1.0
 
