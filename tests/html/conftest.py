@@ -25,7 +25,8 @@ class Batch:
     page: Path
     """The HTML report ``check --report`` wrote."""
     files: dict[str, Path]
-    """Case name (``tests/media.py``) -> the video checked; ``hostile`` is a copy of ``landscape``."""
+    """Case name (``tests/media.py``) -> the video checked; ``hostile`` is a copy of ``landscape``,
+    ``broken`` a few bytes of text named ``.mp4``."""
     exit_code: int
 
 
@@ -47,6 +48,8 @@ def batch(media: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
     files = {name: media(name) for name in BATCH}
     files["hostile"] = folder / HOSTILE
     shutil.copyfile(files["landscape"], files["hostile"])
+    files["broken"] = folder / "broken.mp4"
+    files["broken"].write_bytes(b"not a video at all")
     page = folder / "report.html"
     result = run("check", "--report", str(page), *map(str, files.values()))
     assert page.exists(), result.stderr
@@ -55,10 +58,14 @@ def batch(media: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
 
 def expected_rules(name: str) -> set[str]:
     """The rule ids the generated video ``name`` is built to trigger (``landscape`` for its copy)."""
+    if name == "broken":
+        return {"file-unreadable"}
     case = CASES["landscape" if name == "hostile" else name]
     return set(case.errors | case.warnings)
 
 
 def expected_verdict(name: str) -> str:
+    if name == "broken":
+        return "fail"
     case = CASES["landscape" if name == "hostile" else name]
     return "fail" if case.errors else ("warn" if case.warnings else "pass")
