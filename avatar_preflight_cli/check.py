@@ -53,16 +53,7 @@ def run_check(args: CheckArgs) -> bool:
         limits=Limits(args.timeout),
     )
     text = _render(report, args, rules.opaque_alpha)
-    if args.report is not None:
-        from avatar_preflight_cli import report as pages
-
-        pages.write(args.report, text if _html(args) else pages.page(report, args.jobs, rules.opaque_alpha))
-        if args.detail is not Detail.QUIET:
-            say(f"HTML report written to {args.report}")
-    if args.summary:
-        from avatar_preflight_cli.report import job_summary
-
-        job_summary(report)
+    _pages(report, args, text, rules.opaque_alpha)
     if args.detail is Detail.VERBOSE:
         took = sum(f.seconds or 0 for f in report.files)
         say(f"{plural(len(report.files), 'file')}; probing took {took:.2f} s in all")
@@ -81,10 +72,18 @@ def run_check(args: CheckArgs) -> bool:
     return not report.failed
 
 
-def _html(args: CheckArgs) -> bool:
+def _pages(report: BatchReport, args: CheckArgs, text: str, opaque_alpha: int) -> None:
+    """``--report FILE`` (the page already rendered when ``--format html``) and the job summary."""
+    from avatar_preflight_cli import report as pages
     from validator.formats import Format
 
-    return args.output_format is Format.HTML
+    if args.report is not None:
+        html = args.output_format is Format.HTML
+        pages.write(args.report, text if html else pages.page(report, args.jobs, opaque_alpha))
+        if args.detail is not Detail.QUIET:
+            say(f"HTML report written to {args.report}")
+    if args.summary:
+        pages.job_summary(report)
 
 
 def _render(report: BatchReport, args: CheckArgs, opaque_alpha: int) -> str:
