@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from validator.errors import ProbeError
 from validator.preview.sheet import Layout, Tile, sample
 
-REPORT_LAYOUT = Layout(frames=6, columns=6, tile=192)
-"""Six tiles 192 px wide: one row across a card, a few KB a tile."""
+REPORT_LAYOUT = Layout(frames=6, columns=6, tile=180)
+"""Six tiles 180 px wide: one row across a card in a 1280 px window, a few KB a tile."""
 QUALITY = 72
 """JPEG quality: the checkerboard's squares stay crisp enough to tell, the file stays small."""
 
