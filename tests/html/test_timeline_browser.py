@@ -112,3 +112,15 @@ def test_lanes_are_named_in_words_and_marks_have_exact_times(page: Page) -> None
     assert words == "no face"  # the gap is named, not only hatched
     at = page.evaluate("document.querySelector('.finding[data-rule=face-missing] .at').textContent")
     assert at == "1:40.0-2:00.0"
+
+
+def test_the_content_figures_are_listed_beside_the_timeline(page: Page) -> None:
+    facts = json.loads(
+        page.evaluate(
+            "JSON.stringify(Object.fromEntries([...document.querySelectorAll('.facts dt')]"
+            ".map(dt => [dt.textContent, dt.nextElementSibling.textContent])))"
+        )
+    )
+    assert facts["content: cuts"] == "3:20.0"
+    assert facts["content: frames"] == f"{int(DURATION / STEP)} sampled at 360 px high"
+    assert facts["content: levels"] == "peak -3.0 dBFS, speech -18.0 dBFS, noise floor -60.0 dBFS"

@@ -23,6 +23,7 @@ from validator.formats.timeline import clock, timeline
 if TYPE_CHECKING:
     from jinja2 import Template
 
+    from validator.content.facts import ContentFacts
     from validator.facts import MediaFacts
     from validator.preview.gallery import Gallery, Thumb
 
@@ -107,6 +108,30 @@ def _facts(facts: MediaFacts | None) -> list[tuple[str, str]]:
     return rows
 
 
+def _content(content: ContentFacts | None) -> list[tuple[str, str]]:
+    """What ``--content`` measured, in numbers beside the timeline's picture of it."""
+    if content is None:
+        return []
+    rows = [
+        ("content: frames", f"{len(content.samples)} sampled at {content.analysed_height} px high"),
+        ("content: cuts", ", ".join(clock(c.time) for c in content.cuts) or "none"),
+    ]
+    audio = content.audio
+    if audio is None:
+        return [*rows, ("content: audio", "not analysed")]
+    levels = [f"peak {audio.peak_dbfs:.1f} dBFS"]
+    if audio.speech_dbfs is not None:
+        levels.append(f"speech {audio.speech_dbfs:.1f} dBFS")
+    if audio.noise_dbfs is not None:
+        levels.append(f"noise floor {audio.noise_dbfs:.1f} dBFS")
+    return [
+        *rows,
+        ("content: speech", f"{audio.speech_share:.0%} of {clock(audio.duration)}"),
+        ("content: levels", ", ".join(levels)),
+        ("content: clipped", f"{audio.clipped_share:.2%} of samples"),
+    ]
+
+
 def _file(index: int, report: FileReport, gallery: Gallery | None) -> dict[str, Any]:
     video = report.facts.video if report.facts else None
     return {
@@ -118,7 +143,7 @@ def _file(index: int, report: FileReport, gallery: Gallery | None) -> dict[str, 
         "duration": clock(video.duration) if video is not None and video.duration is not None else "?",
         "size": _size(report.facts.size) if report.facts else "?",
         "first": report.findings[0] if report.findings else None,
-        "facts": _facts(report.facts),
+        "facts": _facts(report.facts) + _content(report.content),
         "findings": report.findings,
         "conform": report.conform if len([f for f in report.findings if f.fix]) > 1 else None,
         "timeline": timeline(report.content, report.findings) if report.content is not None else None,
