@@ -1,6 +1,7 @@
 """The README's screenshot of the HTML report: ``python -m samples.screenshot [OUT.png]``.
 
-Checks the committed demo takes (``samples/demo/``) into a report, has headless Chromium (Debian's
+Checks the committed demo takes (``samples/demo/``, with ``--content`` where the checkout has it) into a
+report, has headless Chromium (Debian's
 ``chromium``) photograph its top, and writes it at three quarters of its size, well under 1 MB.
 """
 
