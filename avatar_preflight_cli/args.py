@@ -79,6 +79,15 @@ class CheckArgs:
             "--deep", negation="--no-deep", help="Decode a few frames to measure the alpha channel."
         ),
     )
+    content: bool = field(
+        default=False,
+        metadata=_spec(
+            "--content",
+            negation="--no-content",
+            help="Also check the footage itself: faces, cuts, light, green screen, matte, speech "
+            "(needs the [content] extra).",
+        ),
+    )
     output_format: Format | None = field(
         default=None,
         metadata=_spec(

@@ -41,6 +41,10 @@ def run_check(args: CheckArgs) -> bool:
     from validator.probe.reader import Limits
     from validator.profile import discover, load
 
+    if args.content:
+        from validator.content import require
+
+        require()  # before any work: without the extra, one line and exit 3
     rules = load(args.rules) if args.rules else discover()
     inputs = expand(list(args.paths))
     report = check_files(
@@ -52,6 +56,10 @@ def run_check(args: CheckArgs) -> bool:
         jobs=args.jobs,
         limits=Limits(args.timeout),
     )
+    if args.content:
+        from validator.content.run import content_reports
+
+        report = content_reports(report, rules)
     text = _render(report, args, rules.opaque_alpha)
     _pages(report, args, text, rules.opaque_alpha)
     if args.detail is Detail.VERBOSE:

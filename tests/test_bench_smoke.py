@@ -77,3 +77,28 @@ print(naive, peak(child, Path.cwd()).mb)
         ).stderr
         kb = next(int(line.split(":")[1]) for line in report.splitlines() if "Maximum resident" in line)
         assert abs(kb * 1024 / 1e6 - ours) < 5
+
+
+def test_content_rows_run_on_a_tiny_corpus(tmp_path: Path) -> None:
+    """``--only content`` builds a real-like corpus (here 4 s at 270p), times both sides and reads both
+    peaks; without ``--content`` on this checkout it says so and still times the route."""
+    pytest.importorskip("cv2", reason="the route uses OpenCV (the [content] extra)")
+    pytest.importorskip("webrtcvad", reason="the route uses webrtcvad (the [content] extra)")
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "content", "--content-seconds", "4",
+         "--content-height", "270", "--corpus", str(tmp_path / "corpus"), "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = json.loads(out.read_text())["rows"]
+    names = [row["figure"].split(": ")[1] for row in rows]
+    assert names == [n for name in ("content-4s.mp4", "content-2s.mp4", "content-prores4444-2s.mov",
+                                    "content-vp9-alpha-2s.webm") for n in (name, name)]
+    for row in rows:
+        assert row["alternative"] > 0, row  # the route ran to its end on every take
+        if row["ours"] is None:
+            assert "no --content" in row["note"] or "exited" in row["note"], row
+        else:
+            assert row["ours"] > 0
+    assert "bench: encoding content-4s.mp4" in done.stderr

@@ -7,6 +7,7 @@ count, not the picture size, is what the boundaries are about).
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,156 @@ def test_rotation_and_fragmented_mp4(tmp_path: Path) -> None:
     boxes = [box for box, _o, _s in mp4_top_level_boxes(frag)]
     assert boxes.count("moof") == 5  # one per 2-second GOP
     assert _video_duration(frag) == 10
+
+
+# Content takes (samples.generate.content): each variant's ground truth holds in the file it writes.
+# The takes are the session's (tests/content/conftest.py), so the content tests reuse them.
+
+CONTENT_VARIANTS = (
+    "steady", "face-leaves", "second-face", "small-face", "hard-cut", "pan", "silent",
+    "speech-at-start", "clipped", "dark", "greenscreen", "greenscreen-spill", "alpha-hole",
+    "alpha-right",
+)
+
+
+@pytest.fixture(scope="session")
+def take(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.content.conftest import take_factory
+
+    return take_factory(tmp_path_factory)
+
+
+def _keyframes(path: Path, alpha: bool) -> list[tuple[float, Any]]:
+    """(seconds, frame) of every keyframe, decoded alone (libvpx for VP9 alpha, which keeps it)."""
+    out = []
+    with av.open(str(path)) as c:
+        stream = c.streams.video[0]
+        decoder = av.codec.CodecContext.create("libvpx-vp9", "r") if alpha else stream.codec_context
+        for packet in c.demux(stream):
+            if packet.is_keyframe and packet.pts is not None:
+                for frame in decoder.decode(packet):
+                    out.append((float(packet.pts * packet.time_base), frame))
+                if alpha:
+                    decoder.decode(None)
+                    decoder = av.codec.CodecContext.create("libvpx-vp9", "r")
+    return out
+
+
+def _haar(frame: Any) -> list[tuple[int, int, int, int]]:
+    """Faces OpenCV's frontal Haar cascade finds at 320x180 (down to its 24-pixel window: the small
+    face is 32 pixels tall there)."""
+    cv2 = pytest.importorskip("cv2", reason="the [content] extra (opencv-python-headless) is not installed")
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    gray = frame.reformat(width=320, height=180, format="gray").to_ndarray()
+    found = cascade.detectMultiScale(gray, scaleFactor=1.2, minNeighbors=5, minSize=(24, 24))
+    return [tuple(int(v) for v in box) for box in found]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def test_haar_finds_the_face_of_the_steady_take_at_320x180(take: Any) -> None:
+    from samples.generate.content import VARIANTS
+
+    spec = VARIANTS["steady"]
+    for t, frame in _keyframes(take("steady"), alpha=False):
+        found = _haar(frame)
+        assert len(found) == 1, (t, found)
+        expected = spec.face_boxes_at(t)[0]
+        scaled = tuple(round(v / 6) for v in (expected.x, expected.y, expected.width, expected.height))
+        assert _overlap(found[0], scaled) > 0.5, (t, found, scaled)  # where the layout put it
+
+
+@pytest.mark.parametrize("name", CONTENT_VARIANTS)
+def test_content_take_shows_its_faces_when_it_says(take: Any, name: str) -> None:
+    """At every keyframe Haar finds as many faces as the spec placed there (none while the face is
+    away, two while the second person sits in), in the dark and through a matte with a hole too."""
+    from samples.generate.content import VARIANTS
+
+    spec = VARIANTS[name]
+    frames = _keyframes(take(name), alpha=spec.alpha is not None)
+    assert len(frames) == spec.frame_count // spec.gop_frames
+    seen = [(t, len(_haar(frame)), spec.faces_at(t)) for t, frame in frames]
+    assert all(found == expected for _t, found, expected in seen), seen
+
+
+@pytest.mark.parametrize("name", CONTENT_VARIANTS)
+def test_content_take_format_is_the_spec(take: Any, name: str) -> None:
+    from samples.generate.content import VARIANTS
+
+    spec = VARIANTS[name]
+    with av.open(str(take(name))) as c:
+        video, audio = c.streams.video[0], c.streams.audio[0]
+        assert (video.codec_context.width, video.codec_context.height) == (spec.width, spec.height)
+        assert video.average_rate == spec.fps
+        assert c.duration is not None
+        assert abs(c.duration / 1e6 - spec.duration) < 0.1
+        last = max(float(p.pts * p.time_base) for p in c.demux(video) if p.pts is not None)
+    assert abs(last + 1 / spec.fps - spec.duration) < 1e-6
+    assert audio.codec_context.name == ("opus" if spec.container == "webm" else "aac")
+
+
+def _track(path: Path) -> Any:
+    import numpy as np
+
+    with av.open(str(path)) as c:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=16000)
+        parts = [f.to_ndarray().reshape(-1) for frame in c.decode(audio=0) for f in resampler.resample(frame)]
+    return np.concatenate(parts)
+
+
+def _dbfs(x: Any) -> float:
+    import numpy as np
+
+    return float(20 * np.log10(max(1e-9, float(np.sqrt(np.mean(np.square(x)))))))
+
+
+@pytest.mark.parametrize("name", ["steady", "silent", "speech-at-start", "clipped", "alpha-right"])
+def test_content_take_audio_is_where_the_spec_says(take: Any, name: str) -> None:
+    """Speech where speech_spans puts it, silence (room noise) before the lead-in and in a silent
+    take, full-scale samples only in the clipped one."""
+    import numpy as np
+
+    from samples.generate.content import VARIANTS
+    from samples.generate.speech import speech_spans
+
+    spec = VARIANTS[name]
+    pcm = _track(take(name))
+    assert abs(pcm.size / 16000 - spec.duration) < 0.1
+    spans = speech_spans(spec)
+    if not spec.speech:
+        assert spans == ()
+        assert _dbfs(pcm) < -55
+        return
+    assert spans[0].start == spec.lead_in
+    assert sum(s.end - s.start for s in spans) > 0.5 * spec.duration
+    if spec.lead_in >= 1:
+        assert _dbfs(pcm[: int((spec.lead_in - 0.1) * 16000)]) < -55
+    for s in (s for s in spans if s.end - s.start > 0.5):  # not a word cut off by the end
+        assert _dbfs(pcm[int(s.start * 16000) : int(s.end * 16000)]) > -30, s
+    gaps = [(a.end + 0.1, b.start - 0.1) for a, b in itertools.pairwise(spans)]
+    assert all(_dbfs(pcm[int(a * 16000) : int(b * 16000)]) < -50 for a, b in gaps if b > a)
+    full = float(np.mean(np.abs(pcm) >= 0.9))  # AAC smears clipped tops: not all reach 1.0 again
+    assert (full > 0.005) if spec.clipped else (full == 0), full
+
+
+@pytest.mark.parametrize("name", ["alpha-hole", "alpha-right"])
+def test_content_take_matte_is_open_over_the_face_only_with_a_hole(take: Any, name: str) -> None:
+    import numpy as np
+
+    from samples.generate.content import VARIANTS
+
+    spec = VARIANTS[name]
+    t, frame = _keyframes(take(name), alpha=True)[3]
+    assert frame.format.name == "yuva420p"
+    alpha = np.frombuffer(bytes(frame.planes[3]), np.uint8).reshape(frame.height, -1)[:, : frame.width]
+    face = spec.face_boxes_at(t)[0]
+    middle = alpha[face.y + face.height // 3 : face.y + 2 * face.height // 3,
+                   face.x + face.width // 3 : face.x + 2 * face.width // 3]
+    assert float(np.mean(alpha[:, :100])) < 5  # the background is transparent in both
+    assert (float(np.mean(middle)) < 5) if spec.alpha == "hole" else (float(np.mean(middle)) > 250)

@@ -33,3 +33,12 @@ class ProbeError(PreflightError):
         self.truncated = truncated
         self.limit = limit
         """The probe stopped at its time or size limit: the file may be fine, or hostile."""
+
+
+class DecodeError(PreflightError):
+    """A stream the content analysis needs cannot be decoded. Carries a short reason people can read;
+    the caller turns it into a finding (the check could not run), never a traceback."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -127,6 +127,11 @@ class VideoStreamFacts:
     """Frame count when the index states it; ``None`` otherwise."""
     nominal_rate_source: RateSource | None = None
     """Where :attr:`nominal_rate` came from."""
+    color_transfer: str | None = None
+    """Transfer characteristic the stream header declares, by FFmpeg's name (``bt709``,
+    ``smpte2084`` for PQ, ``arib-std-b67`` for HLG); ``None`` when unspecified."""
+    color_primaries: str | None = None
+    """Colour primaries the stream header declares (``bt709``, ``bt2020``); ``None`` when unspecified."""
 
     @property
     def frame_rate(self) -> Fraction | None:

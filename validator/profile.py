@@ -18,6 +18,7 @@ from typing import Any
 from validator.errors import ProfileError
 from validator.findings import Severity
 from validator.rules.catalog import RULES
+from validator.rules.content_audio import THRESHOLD_NAMES, AudioThresholds
 
 
 def _toml() -> ModuleType:
@@ -59,6 +60,60 @@ class Profile:
     """An alpha value (0-255) at or above this counts as opaque (lossy VP9 decodes opaque as ~253)."""
     deep_frames: int = 8
     """Frames ``--deep`` decodes, evenly spaced."""
+    # --- content (``--content``): sampling, and the picture rules' thresholds -------------------
+    content_samples: int = 120
+    """Frames ``--content`` samples at most over the whole take (~12 ms of face detection each, and
+    one decoded keyframe): a 15-minute take gets one every ~8 s, denser in its first and last 30 s."""
+    content_spacing: float = 2.0
+    """Seconds between samples at least: a 40-second take gets 20, not 120 (keyframes are usually
+    2 s apart, and a sample on a keyframe is one decoded packet)."""
+    face_missing_share: float = 0.1
+    """face-missing: share of samples without a face above which it fires. Providers want the face in
+    every frame (RAD-NeRF/ER-NeRF family; one missing face broke GeneFace training); the tenth allows
+    for the frontal cascade missing a turned head."""
+    face_count_share: float = 0.05
+    """face-count: share of samples with two or more faces above which it fires (one person only:
+    Beyond Presence, Alibaba Tongyi Xingchen's guide)."""
+    face_min_height: float = 0.2
+    """face-small: the median face height must be at least this share of the frame's shorter side
+    (Huawei MetaStudio: the face more than 1/5 of the frame)."""
+    face_edge_margin: float = 0.01
+    """face-edge: a face box within this share of the frame size of an edge touches it."""
+    face_edge_share: float = 0.05
+    """face-edge: share of samples whose face touches an edge above which it fires."""
+    face_jump: float = 0.5
+    """face-unsteady: the face's centre may move at most this many face heights between samples a few
+    seconds apart (a seated speaker sways a tenth; a camera moved or a person walking jumps)."""
+    face_drift: float = 1.0
+    """face-unsteady: the spread (5th to 95th percentile) of the face's centre over the take, in face
+    heights (Tencent: no big head moves; Synthesia, Alibaba's guide: camera still, on a tripod)."""
+    cut_score: float = 0.5
+    """scene-cut: share of the picture that must change between neighbouring frames for a cut (HeyGen:
+    one take, no cuts; Tencent: unedited). A pan or a person entering changes far less."""
+    exposure_min_luma: float = 50.0
+    """exposure: the median face luma (0-255) at least this: a dark face loses the mouth's detail
+    (even light, no shadows on the face: Alibaba's guide, Beyond Presence, Synthesia)."""
+    exposure_max_luma: float = 220.0
+    """exposure: the median face luma at most this: over-exposed skin has no texture left."""
+    blur_min_sharpness: float = 40.0
+    """blur: variance of the Laplacian over the face (96 pixels high, contrast normalised) at least
+    this. Measured here on a 1080p face: in focus ~150, blurred by a 3-pixel Gaussian ~55, by 5
+    pixels ~24 (focus on the face, autofocus off: Alibaba's guide)."""
+    greenscreen_min_share: float = 0.25
+    """A take is a green-screen take when at least this share of the picture is key green."""
+    greenscreen_max_spread: float = 0.35
+    """greenscreen-uneven: the key green's brightness may spread (10th-90th percentile over the
+    median) at most this much (flat and even: Alibaba's guide)."""
+    spill_max_share: float = 0.15
+    """green-spill: share of the face's pixels tinted green above which it fires (subject more than
+    2.5 m from the screen: Alibaba's guide; no green clothing)."""
+    alpha_face_opaque: float = 0.9
+    """alpha-hole: share of the face box that must be opaque in the matte."""
+    alpha_flicker: float = 0.15
+    """alpha-flicker: change of the opaque share between neighbouring samples above which it fires."""
+    audio: AudioThresholds = field(default_factory=AudioThresholds)
+    """The sound's rules' thresholds (``[audio]`` in a profile file; each default's source is on
+    :class:`~validator.rules.content_audio.AudioThresholds`)."""
     severities: Mapping[str, Severity | None] = field(default_factory=dict)
     """Per-rule severity overrides; ``None`` turns a rule off."""
 
@@ -73,6 +128,8 @@ class Profile:
             raise ProfileError("opaque_alpha must be between 1 and 255")
         if not 1 <= self.deep_frames <= 64:
             raise ProfileError("deep_frames must be between 1 and 64")
+        if not 2 <= self.content_samples <= 2000 or self.content_spacing <= 0:
+            raise ProfileError("content_samples must be between 2 and 2000, content_spacing positive")
         unknown = sorted(rule for rule in self.severities if rule not in RULES)
         if unknown:
             raise ProfileError(f"unknown rule id in severity overrides: {', '.join(unknown)}")
@@ -102,6 +159,8 @@ def from_mapping(data: Mapping[str, Any], *, origin: str, base: Profile | None =
             continue
         if key in ("severity", "severities"):
             changes["severities"] = {**base.severities, **_severities(value, origin)}
+        elif key == "audio":
+            changes["audio"] = _audio(value, origin, base.audio)
         elif key in names:
             changes[key] = _coerce(key, value, origin)
         else:
@@ -133,6 +192,23 @@ def _severities(value: Any, origin: str) -> dict[str, Severity | None]:
     return out
 
 
+def _audio(value: Any, origin: str, base: AudioThresholds) -> AudioThresholds:
+    """An ``[audio]`` table over ``base``: known keys, numbers (``vad_aggressiveness`` an integer)."""
+    if not isinstance(value, Mapping):
+        raise ProfileError(f"{origin}: 'audio' must be a table of threshold = number")
+    changes: dict[str, Any] = {}
+    for raw_key, number in value.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in THRESHOLD_NAMES:
+            raise ProfileError(f"{origin}: unknown audio threshold '{raw_key}'")
+        whole = key == "vad_aggressiveness"
+        if isinstance(number, bool) or not isinstance(number, int if whole else (int, float)):
+            kind = "an integer" if whole else "a number"
+            raise ProfileError(f"{origin}: bad value for 'audio.{raw_key}': {number!r} (expected {kind})")
+        changes[key] = number if whole else float(number)
+    return replace(base, **changes)
+
+
 def _coerce(key: str, value: Any, origin: str) -> Any:
     try:
         if key == "name":
@@ -141,7 +217,7 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
             return tuple(str(v).lower() for v in value)
         if key == "resolutions":
             return tuple(_resolution(v) for v in value)
-        if key in ("opaque_alpha", "deep_frames"):
+        if key in ("opaque_alpha", "deep_frames", "content_samples"):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError("an integer")
             return value

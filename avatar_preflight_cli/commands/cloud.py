@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from validator.cloud.params import UpdateParams
 
 
+CONTENT_TIP = (
+    "avatar-preflight: tip: add --content to also check the footage itself (faces, cuts, speech) "
+    "before it is uploaded"
+)
+"""The one line ``update`` prints when a video is given without ``--content``."""
+
+
 @shared("region", "endpoint", "profile", "bucket", "oss_endpoint", "prefix")
 def update(
     ctx: typer.Context,
@@ -54,6 +61,10 @@ def update(
     use_sandbox: Annotated[
         bool, typer.Option("--sandbox", help="Use an embedded local sandbox (no cloud account).")
     ] = False,
+    content: Annotated[
+        bool,
+        typer.Option(help="Also check a local video's content (faces, cuts, speech); errors refuse it."),
+    ] = False,
     *,
     detail: Detail,
     connection: Connection,
@@ -63,6 +74,12 @@ def update(
     from validator.cloud.report import update_json, update_text
 
     as_json = _report_as(ctx, output_format, job_id)
+    if content:
+        from validator.content import require
+
+        require()
+    elif video is not None and detail is not Detail.QUIET:
+        typer.echo(CONTENT_TIP, err=True)
     params = UpdateParams(
         job_id=job_id,
         video=video,
@@ -76,7 +93,9 @@ def update(
     )
     # Nobody is asked with --yes or --dry-run, nor for the embedded sandbox, which changes nothing real.
     asked = not (yes or dry_run or use_sandbox)
-    result = _run(params, connection, detail, dry_run=dry_run, asked=asked, use_sandbox=use_sandbox)
+    result = _run(
+        params, connection, detail, dry_run=dry_run, asked=asked, use_sandbox=use_sandbox, content=content
+    )
     typer.echo(update_json(result) if as_json else update_text(result), nl=False)
     return result.outcome
 
@@ -89,6 +108,7 @@ def _run(
     dry_run: bool,
     asked: bool,
     use_sandbox: bool,
+    content: bool = False,
 ) -> UpdateResult:
     """The update flow with its events drawn; an interrupt leaves with a line saying what is left."""
     from validator.cloud.flow import FlowOptions, run_update
@@ -106,6 +126,7 @@ def _run(
                 prefix=settings.prefix.value or "",
                 profile=discover(),
                 dry_run=dry_run,
+                content=content,
                 tuning=transfer.tuning,
                 poll_seconds=0.5 if use_sandbox else 10.0,
                 media_poll_seconds=0.2 if use_sandbox else 2.0,

@@ -29,6 +29,11 @@ Use::
 Modules: ``spec`` (what to make), ``codecs``, ``canvas`` (the picture), ``encode`` (the repeated
 material and muxing), ``make`` (one file), ``mp4`` and ``matroska`` (container surgery and
 inspection), ``demo`` (the committed demo files), ``cli``.
+
+Content takes (a real face and real speech, for the content checks) are a separate entry point that
+needs numpy, scikit-image and espeak-ng, so it is not imported here: ``samples.generate.content``
+(``TakeSpec``, ``make_take``, ``VARIANTS``), drawing with ``scene`` and ``layout``, speaking with
+``speech``, written by ``take``.
 """
 
 from samples.generate.cli import main

@@ -1,9 +1,11 @@
-"""The command line: ``python -m samples.generate OUT --container mp4 ...`` or ``--demo DIR``."""
+"""The command line: ``python -m samples.generate OUT --container mp4 ...``, ``--demo DIR`` or
+``--take VARIANT OUT``."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import pathlib
 import time
 from collections.abc import Sequence
 
@@ -48,7 +50,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--gop-seconds", type=float, default=2.0)
     p.add_argument("--profile", default=None, help="ProRes profile (default 4444 with alpha, hq)")
     p.add_argument("--demo", metavar="DIR", help="write the demo samples into DIR instead")
+    p.add_argument("--take", metavar="VARIANT",
+                   help="write the content take VARIANT (samples.generate.content.VARIANTS) to OUT")
     return p
+
+
+def _take(name: str, out: str) -> int:
+    """Write one content take (imports numpy and reads scikit-image's photograph: only when asked)."""
+    from samples.generate.content import VARIANTS, make_take
+
+    if name not in VARIANTS:
+        _parser().error(f"--take: one of {', '.join(VARIANTS)}")
+    start = time.perf_counter()
+    path = make_take(pathlib.Path(out), VARIANTS[name])
+    print(f"{path}  {path.stat().st_size:,} bytes  {time.perf_counter() - start:.2f} s  "
+          f"({VARIANTS[name].notes})")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,8 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in make_demo_samples(args.demo):
             print(f"{path}  {path.stat().st_size:,} bytes")
         return 0
+    if args.take and args.out:
+        return _take(args.take, args.out)
     if not args.out or not args.container:
-        _parser().error("OUT and --container are required (or use --demo DIR)")
+        _parser().error("OUT and --container are required (or use --demo DIR, or --take VARIANT OUT)")
     spec = VideoSpec(
         container=args.container,
         codec=args.codec,

@@ -1,4 +1,8 @@
-"""The committed demo files (``samples/demo``) and how they are made; each stays under 900 KB."""
+"""The committed demo files (``samples/demo``) and how they are made; each stays under 900 KB.
+
+``content-demo.mp4`` is a content take (a real face and real speech, :mod:`samples.generate.content`):
+making it needs numpy, scikit-image and espeak-ng, imported only when it is made.
+"""
 
 from __future__ import annotations
 
@@ -37,8 +41,24 @@ DEMO_SAMPLES: dict[str, tuple[VideoSpec, Style]] = {
 """File name -> what it holds and the style it is made with."""
 
 
-def make_demo_samples(out_dir: str | os.PathLike[str]) -> list[pathlib.Path]:
-    """Write the demo samples into ``out_dir`` and return their paths."""
+CONTENT_DEMO = "content-demo.mp4"
+"""A 30 s take of one seated speaker: 1920x1080 H.264 25 fps, 10 s GOPs, a 2 s silent lead-in, then
+speech with pauses (AAC mono 24 kbit/s). Too short for ICE (5-15 minutes), right in content."""
+
+
+def make_content_demo(out_dir: pathlib.Path) -> pathlib.Path:
+    """Write :data:`CONTENT_DEMO` into ``out_dir`` (about 650 KB; a minute or two to encode)."""
+    from samples.generate.content import TakeSpec, make_take
+
+    spec = TakeSpec(duration=30.0, fps=25, gop_seconds=10.0, quality=36, preset="medium",
+                    audio_bit_rate=24000)
+    return make_take(out_dir / CONTENT_DEMO, spec)
+
+
+def make_demo_samples(out_dir: str | os.PathLike[str], content: bool = True) -> list[pathlib.Path]:
+    """Write the demo samples into ``out_dir`` (with the content demo unless ``content`` is false)
+    and return their paths."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return [generate_styled(spec, out / name, style) for name, (spec, style) in DEMO_SAMPLES.items()]
+    made = [generate_styled(spec, out / name, style) for name, (spec, style) in DEMO_SAMPLES.items()]
+    return [*made, make_content_demo(out)] if content else made

@@ -110,6 +110,10 @@ def check_locally(run: Run) -> Checked | UpdateResult:
     report = None
     if refs.video is not None and refs.video.kind is RefKind.FILE:
         local = media_steps.check_local(refs.video.value, run.params.transparent, run.options.profile)
+        if run.options.content:  # before anything is uploaded: a content error refuses the take
+            from validator.content.run import content_report
+
+            local = content_report(local, run.options.profile)
         report = _check_video(local, emit)
         problems.extend(report.errors)
     if problems:

@@ -41,6 +41,8 @@ class FlowOptions:
     prefix: str = "avatar-preflight/"
     profile: Profile = field(default_factory=Profile)
     dry_run: bool = False
+    content: bool = False
+    """``update --content``: a local video's content is checked too, and a content error refuses it."""
     tuning: UploadTuning = field(default_factory=UploadTuning)
     """Reported in a dry run's upload request."""
     poll_seconds: float = 10.0

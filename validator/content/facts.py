@@ -46,6 +46,9 @@ class Sample:
     """Share (0-1) of opaque pixels inside the largest face box; ``None`` without alpha or face."""
     key_share: float | None = None
     """Share (0-1) of the frame that is chroma-key coloured; ``None`` when not measured."""
+    key_spread: float | None = None
+    """How uneven the key-coloured background is: the spread of its brightness (10th to 90th
+    percentile) over its median; ``None`` when too little of the frame is key-coloured."""
     spill: float | None = None
     """Share (0-1) of the subject's pixels (largest face box) tinted by the key colour."""
 
@@ -98,5 +101,9 @@ class ContentFacts:
     """How many candidates the demuxer's keyframe flags and packet sizes suggested."""
     audio: AudioContent | None = None
     """``None`` when the file has no audio track or it could not be decoded (a finding says which)."""
+    audio_problem: str | None = None
+    """Why :attr:`audio` is ``None`` although the file has an audio track (it could not be decoded)."""
+    samples_failed: int = 0
+    """Frames the plan asked for that could not be decoded."""
     seconds: float | None = None
     """Wall time the analysis took."""

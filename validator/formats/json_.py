@@ -1,4 +1,19 @@
-"""JSON output. ``schema_version`` changes only when a field changes meaning or disappears."""
+"""JSON output. ``schema_version`` changes only when a field changes meaning or disappears.
+
+Version 2 (``check --content``) adds, and changes nothing a version 1 reader uses:
+
+- each finding's ``at``: where in the take it happens, ``[{"start": s, "end": s}, ...]`` in seconds
+  from the start of the video stream (empty when the finding is about the whole file);
+- each file's ``content``: ``null`` without ``--content``, else what the analysis measured:
+  ``duration``, ``frame_width``/``frame_height`` (the displayed size the boxes are in),
+  ``analysed_height``, ``samples`` (per sampled frame: ``time``, ``faces`` as ``{x, y, width,
+  height}`` largest first, ``luma``, ``sharpness``, ``opaque``/``face_opaque`` (alpha matte coverage
+  of the frame and of the face, ``null`` without alpha), ``key_share``/``key_spread``/``spill``
+  (green screen)), ``cuts`` (``time``, ``score``), ``cut_candidates``, ``audio`` (``null`` without
+  an audio track: ``duration``, ``speech`` segments, ``speech_share``, ``peak_dbfs``,
+  ``speech_dbfs``, ``noise_dbfs``, ``clipped_share``, ``clipped`` spans), ``audio_problem``,
+  ``samples_failed`` and ``seconds`` (the analysis' wall time).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +25,7 @@ from typing import Any
 
 from validator.findings import BatchReport, FileReport, Finding, Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def plain(value: Any) -> Any:
@@ -39,6 +54,7 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "expected": finding.expected,
         "actual": finding.actual,
         "fix": finding.fix,
+        "at": [{"start": span.start, "end": span.end} for span in finding.at],
     }
 
 
@@ -52,6 +68,7 @@ def file_entry(report: FileReport, strict: bool) -> dict[str, Any]:
         "findings": [finding_entry(f) for f in report.findings],
         "conform": report.conform,
         "facts": plain(report.facts) if report.facts else None,
+        "content": plain(report.content) if report.content else None,
     }
 
 

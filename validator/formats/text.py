@@ -7,12 +7,17 @@ a pipe. The caller may ask for colour (it knows whether it writes to a terminal 
 
 from __future__ import annotations
 
+import itertools
 from enum import Enum
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from validator.facts import MediaFacts
-from validator.findings import BatchReport, FileReport, Severity, Verdict
+from validator.findings import BatchReport, FileReport, Finding, Severity, Verdict
 from validator.rules.draft import clock
+
+if TYPE_CHECKING:
+    from validator.content.facts import ContentFacts
 
 _VERDICT = {Verdict.PASS: "PASS", Verdict.WARN: "PASS (warnings)", Verdict.FAIL: "FAIL"}
 _GREEN, _YELLOW, _RED = "32", "33", "31"
@@ -120,6 +125,8 @@ def _file(
             evidence += f"; {deep.frames_sampled} frames decoded: no alpha plane"
         if evidence:
             lines.append(f"  alpha: {evidence}")
+    if detail is not Detail.QUIET and report.content is not None:
+        lines.append(f"  content: {content_summary(report.content)}")
     if detail is Detail.VERBOSE:
         lines.extend(_details(report))
     if not findings:
@@ -127,12 +134,62 @@ def _file(
     width = max((len(f.rule) for f in findings), default=0)
     for f in findings:
         label = _paint(f"{f.severity.value.upper():<7}", _SEVERITY_COLOUR[f.severity], colour)
-        lines.append(f"  {label}  {f.rule:<{width}}  {f.message}")
+        lines.append(f"  {label}  {f.rule:<{width}}  {f.message}{_at(f)}")
         if f.fix:
             lines.append(f"  {'':<7}  {'':<{width}}  fix: {f.fix}")
     if detail is not Detail.QUIET and report.conform and len([f for f in findings if f.fix]) > 1:
         lines.append(f"  to fix everything at once: {report.conform}")
     return lines
+
+
+def _at(finding: Finding) -> str:
+    if not finding.at:
+        return ""
+    from validator.rules.content import span_text
+
+    shown = ", ".join(span_text(s) for s in finding.at[:6])
+    more = f" and {len(finding.at) - 6} more" if len(finding.at) > 6 else ""
+    return f" (at {shown}{more})"
+
+
+def content_summary(content: ContentFacts) -> str:
+    """What ``--content`` looked at, in one line: how many frames and where, faces, cuts, sound."""
+    from validator.rules.content import mmss
+
+    samples = content.samples
+    parts: list[str] = []
+    if samples:
+        times = [s.time for s in samples]
+        gaps = sorted(b - a for a, b in itertools.pairwise(times))
+        typical = f", median {gaps[len(gaps) // 2]:.1f} s apart" if gaps else ""
+        edge = min(30.0, content.duration / 10)
+        head = sum(1 for t in times if t < edge)
+        tail = sum(1 for t in times if t >= content.duration - edge)
+        parts.append(
+            f"{len(samples)} frames sampled {mmss(times[0])}-{mmss(times[-1])}{typical} "
+            f"({head} in the first {edge:.0f} s, {tail} in the last {edge:.0f} s; "
+            f"analysed at {content.analysed_height}p)"
+        )
+        faces = sum(1 for s in samples if s.faces)
+        parts.append(f"a face in {faces}")
+    else:
+        parts.append("no frame could be decoded")
+    if content.samples_failed:
+        parts.append(f"{content.samples_failed} undecodable")
+    cuts = len(content.cuts)
+    parts.append(f"{cuts} cut{'s' if cuts != 1 else ''} ({content.cut_candidates} candidates checked)")
+    audio = content.audio
+    if audio is not None:
+        parts.append(
+            f"speech {audio.speech_share:.0%} of {mmss(audio.duration)}, peak {audio.peak_dbfs:.1f} dBFS"
+        )
+    elif content.audio_problem:
+        parts.append(f"audio not analysed: {content.audio_problem}")
+    else:
+        parts.append("no audio")
+    if content.seconds is not None:
+        parts.append(f"in {content.seconds:.1f} s")
+    return "; ".join(parts)
 
 
 def render(report: BatchReport, *, detail: Detail = Detail.NORMAL, colour: bool = False) -> str:

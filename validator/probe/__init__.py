@@ -213,6 +213,7 @@ def _video_facts(
     frames = int(stream.frames) if stream.frames else None
     if average is None and frames and duration:
         average = _rate_from(frames, duration)
+    transfer, primaries = streams.colour(cc)
     return VideoStreamFacts(
         index=stream.index,
         codec=getattr(cc, "name", None),
@@ -229,6 +230,8 @@ def _video_facts(
         duration_source=source,
         frames=frames,
         nominal_rate_source=rate_source,
+        color_transfer=transfer,
+        color_primaries=primaries,
     )
 
 

@@ -134,6 +134,25 @@ def alpha_pieces(
     return tuple(pieces)
 
 
+_TRANSFERS = {
+    1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m", 8: "linear", 9: "log100",
+    10: "log316", 11: "iec61966-2-4", 12: "bt1361e", 13: "iec61966-2-1", 14: "bt2020-10",
+    15: "bt2020-12", 16: "smpte2084", 17: "smpte428", 18: "arib-std-b67",
+}
+_PRIMARIES = {
+    1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "film", 9: "bt2020",
+    10: "smpte428", 11: "smpte431", 12: "smpte432", 22: "jedec-p22",
+}
+"""FFmpeg's AVColorTransferCharacteristic and AVColorPrimaries values by FFmpeg's own names; PyAV
+gives the numbers. Unspecified (2) and reserved values are absent: unknown is ``None``."""
+
+
+def colour(cc: object) -> tuple[str | None, str | None]:
+    """(transfer, primaries) a video codec context declares, from the stream header: no decoding."""
+    trc, primaries = getattr(cc, "color_trc", None), getattr(cc, "color_primaries", None)
+    return _TRANSFERS.get(int(trc)) if trc else None, _PRIMARIES.get(int(primaries)) if primaries else None
+
+
 def audio_facts(stream: AudioStream, duration: float | None = None) -> AudioStreamFacts:
     """An audio stream; ``duration`` overrides the index's when the probe measured it itself."""
     codec = getattr(stream.codec_context, "name", None)

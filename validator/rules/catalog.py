@@ -53,6 +53,44 @@ _ALL = (
         Severity.WARNING,
         "An alpha channel is present but every sampled pixel is opaque (--deep).",
     ),
+    # --content: the picture (validator.rules.content)
+    Rule("scene-cut", Severity.ERROR, "The take is edited: a hard cut or a jump in the picture."),
+    Rule("face-missing", Severity.ERROR, "No face in more than a small share of the sampled frames."),
+    Rule("face-count", Severity.ERROR, "Two or more faces in more than a small share of the sampled frames."),
+    Rule("alpha-hole", Severity.ERROR, "With alpha: the matte is transparent inside the face."),
+    Rule(
+        "face-small", Severity.WARNING, "The median face height is below a share of the frame's shorter side."
+    ),
+    Rule("face-edge", Severity.WARNING, "The face touches or leaves the frame's edge."),
+    Rule(
+        "face-unsteady",
+        Severity.WARNING,
+        "The face jumps or drifts across the picture (camera or subject moved).",
+    ),
+    Rule("exposure", Severity.WARNING, "The face is too dark or over-exposed."),
+    Rule("blur", Severity.WARNING, "The face is soft or out of focus."),
+    Rule("hdr", Severity.WARNING, "PQ/HLG transfer or wide-gamut primaries: providers train on SDR Rec.709."),
+    Rule("greenscreen-uneven", Severity.WARNING, "The green-screen background is unevenly lit."),
+    Rule("green-spill", Severity.WARNING, "Key green spills onto the subject's face."),
+    Rule("alpha-flicker", Severity.WARNING, "With alpha: the opaque area changes abruptly between samples."),
+    Rule(
+        "content-unchecked", Severity.WARNING, "The content could not be fully analysed (frames undecodable)."
+    ),
+    # --content, the sound (validator.rules.content_audio)
+    Rule("speech-low", Severity.WARNING, "Speech covers too little of the take (--content)."),
+    Rule(
+        "lead-in-silence",
+        Severity.WARNING,
+        "The take does not open with silence, mouth closed, before the first word (--content).",
+    ),
+    Rule("audio-clipping", Severity.WARNING, "The sound clips: samples at full scale (--content)."),
+    Rule("audio-level", Severity.WARNING, "The speech is too quiet or too loud (--content)."),
+    Rule("audio-noise", Severity.WARNING, "The noise floor between phrases is high (--content)."),
+    Rule(
+        "audio-unchecked",
+        Severity.WARNING,
+        "The sound could not be checked: no audio track, or it cannot be decoded (--content).",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
