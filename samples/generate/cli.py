@@ -50,8 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--gop-seconds", type=float, default=2.0)
     p.add_argument("--profile", default=None, help="ProRes profile (default 4444 with alpha, hq)")
     p.add_argument("--demo", metavar="DIR", help="write the demo samples into DIR instead")
-    p.add_argument("--take", metavar="VARIANT",
-                   help="write the content take VARIANT (samples.generate.content.VARIANTS) to OUT")
+    p.add_argument(
+        "--take",
+        metavar="VARIANT",
+        help="write the content take VARIANT (samples.generate.content.VARIANTS) to OUT",
+    )
     return p
 
 
@@ -63,8 +66,10 @@ def _take(name: str, out: str) -> int:
         _parser().error(f"--take: one of {', '.join(VARIANTS)}")
     start = time.perf_counter()
     path = make_take(pathlib.Path(out), VARIANTS[name])
-    print(f"{path}  {path.stat().st_size:,} bytes  {time.perf_counter() - start:.2f} s  "
-          f"({VARIANTS[name].notes})")
+    print(
+        f"{path}  {path.stat().st_size:,} bytes  {time.perf_counter() - start:.2f} s  "
+        f"({VARIANTS[name].notes})"
+    )
     return 0
 
 

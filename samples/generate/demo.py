@@ -50,8 +50,9 @@ def make_content_demo(out_dir: pathlib.Path) -> pathlib.Path:
     """Write :data:`CONTENT_DEMO` into ``out_dir`` (about 650 KB; a minute or two to encode)."""
     from samples.generate.content import TakeSpec, make_take
 
-    spec = TakeSpec(duration=30.0, fps=25, gop_seconds=10.0, quality=36, preset="medium",
-                    audio_bit_rate=24000)
+    spec = TakeSpec(
+        duration=30.0, fps=25, gop_seconds=10.0, quality=36, preset="medium", audio_bit_rate=24000
+    )
     return make_take(out_dir / CONTENT_DEMO, spec)
 
 
