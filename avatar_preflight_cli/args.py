@@ -136,6 +136,23 @@ class CheckArgs:
             help="Also write a contact sheet of each video into this folder.",
         ),
     )
+    report: Path | None = field(
+        default=None,
+        metadata=_spec(
+            "--report",
+            read=Path,
+            metavar="FILE",
+            help="Also write a self-contained HTML report (frames, findings, timeline) to FILE.",
+        ),
+    )
+    summary: bool = field(
+        default=True,
+        metadata=_spec(
+            "--summary",
+            negation="--no-summary",
+            help="Under GitHub Actions, append a Markdown summary to $GITHUB_STEP_SUMMARY.",
+        ),
+    )
     detail: Detail = Detail.NORMAL
     """From ``-q``/``-v``, before or after the command (:data:`DETAIL_FLAGS`)."""
 

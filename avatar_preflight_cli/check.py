@@ -60,7 +60,8 @@ def run_check(args: CheckArgs) -> bool:
         from validator.content.run import content_reports
 
         report = content_reports(report, rules)
-    text = _render(report, args)
+    text = _render(report, args, rules.opaque_alpha)
+    _pages(report, args, text, rules.opaque_alpha)
     if args.detail is Detail.VERBOSE:
         took = sum(f.seconds or 0 for f in report.files)
         say(f"{plural(len(report.files), 'file')}; probing took {took:.2f} s in all")
@@ -79,10 +80,28 @@ def run_check(args: CheckArgs) -> bool:
     return not report.failed
 
 
-def _render(report: BatchReport, args: CheckArgs) -> str:
+def _pages(report: BatchReport, args: CheckArgs, text: str, opaque_alpha: int) -> None:
+    """``--report FILE`` (the page already rendered when ``--format html``) and the job summary."""
+    from avatar_preflight_cli import report as pages
+    from validator.formats import Format
+
+    if args.report is not None:
+        html = args.output_format is Format.HTML
+        pages.write(args.report, text if html else pages.page(report, args.jobs, opaque_alpha))
+        if args.detail is not Detail.QUIET:
+            say(f"HTML report written to {args.report}")
+    if args.summary:
+        pages.job_summary(report)
+
+
+def _render(report: BatchReport, args: CheckArgs, opaque_alpha: int) -> str:
     from validator.formats import Format, render
 
     fmt = args.output_format or (Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TEXT)
+    if fmt is Format.HTML:  # with the frames, gathered here so the formatter stays pure
+        from avatar_preflight_cli.report import page
+
+        return page(report, args.jobs, opaque_alpha)
     if fmt is not Format.TEXT:
         return render(fmt, report)
     from validator.formats.text import render as render_text

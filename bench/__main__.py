@@ -22,11 +22,11 @@ from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
-from bench import content, memory, reads, speed
+from bench import content, memory, preview, reads, speed
 from bench.corpus import Item, build
 from bench.harness import Row, render
 
-SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "server", "content")
+SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "preview", "server", "content")
 """Groups of rows ``--only`` selects, in the order they run."""
 DEFAULT_SECTIONS = SECTIONS[:-1]
 """``content`` runs only when asked for: its corpus takes many minutes and gigabytes to build."""
@@ -112,6 +112,7 @@ def _sections(
         ],
         "bytes": partial(reads.bytes_read, singles),
         "deep": partial(speed.deep, singles, runs, have_ffmpeg),
+        "preview": partial(preview.sheets, singles, runs, have_ffmpeg, quick),
         "server": partial(reads.server_figures, singles, 1 if quick else 3),
         # the route a user scripts decodes every frame: minutes a pair on 15 minutes of footage
         "content": partial(content.rows, *content_corpus, 1 if quick else 3),

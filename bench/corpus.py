@@ -113,7 +113,12 @@ def build(folder: Path, *, quick: bool = False, batch: int = 200) -> dict[str, l
     base = folder / "base.mp4"
     if not base.exists():
         big = VideoSpec(
-            container="mp4", codec="h264", width=1920, height=1080, duration=seconds, fps=fps,
+            container="mp4",
+            codec="h264",
+            width=1920,
+            height=1080,
+            duration=seconds,
+            fps=fps,
             audio_duration=seconds,
         )
         generate(big, base)

@@ -35,36 +35,49 @@ def run(endpoint: str, key_id: str, secret: str, video: Path) -> str:
     from alibabacloud_ice20201109.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    ice = Client(Config(access_key_id=key_id, access_key_secret=secret, endpoint=endpoint,
-                        protocol="http", region_id=REGION))
-    job_id = ice.create_avatar_training_job(models.CreateAvatarTrainingJobRequest(
-        avatar_name="demo", avatar_type="2DAvatar")).body.data.job_id
+    ice = Client(
+        Config(
+            access_key_id=key_id,
+            access_key_secret=secret,
+            endpoint=endpoint,
+            protocol="http",
+            region_id=REGION,
+        )
+    )
+    job_id = ice.create_avatar_training_job(
+        models.CreateAvatarTrainingJobRequest(avatar_name="demo", avatar_type="2DAvatar")
+    ).body.data.job_id
     print(f"1. created job {job_id}")
 
     bucket = oss2.Bucket(oss2.AuthV4(key_id, secret), f"http://{endpoint}", BUCKET, region=REGION)
-    oss2.resumable_upload(bucket, KEY, str(video), multipart_threshold=1024 * 1024,
-                          part_size=1024 * 1024)
+    oss2.resumable_upload(bucket, KEY, str(video), multipart_threshold=1024 * 1024, part_size=1024 * 1024)
     print(f"2. uploaded {video.name} to oss://{BUCKET}/{KEY}")
 
-    media_id = ice.register_media_info(models.RegisterMediaInfoRequest(
-        input_url=f"oss://{BUCKET}/{KEY}", media_type="video")).body.media_id
-    while (info := ice.get_media_info(models.GetMediaInfoRequest(media_id=media_id))
-           .body.media_info).media_basic_info.status == "Preparing":
+    media_id = ice.register_media_info(
+        models.RegisterMediaInfoRequest(input_url=f"oss://{BUCKET}/{KEY}", media_type="video")
+    ).body.media_id
+    while (
+        info := ice.get_media_info(models.GetMediaInfoRequest(media_id=media_id)).body.media_info
+    ).media_basic_info.status == "Preparing":
         time.sleep(0.2)
     basic = info.file_info_list[0].file_basic_info if info.file_info_list else None
-    print(f"3. registered media {media_id}: {info.media_basic_info.status}"
-          + (f" ({basic.width}x{basic.height}, {float(basic.duration):.0f} s)" if basic else ""))
+    print(
+        f"3. registered media {media_id}: {info.media_basic_info.status}"
+        + (f" ({basic.width}x{basic.height}, {float(basic.duration):.0f} s)" if basic else "")
+    )
 
-    ice.update_avatar_training_job(models.UpdateAvatarTrainingJobRequest(
-        job_id=job_id, video=media_id, transparent=False))
+    ice.update_avatar_training_job(
+        models.UpdateAvatarTrainingJobRequest(job_id=job_id, video=media_id, transparent=False)
+    )
     print("4. updated the job: Video set, Transparent=False")
 
     ice.submit_avatar_training_job(models.SubmitAvatarTrainingJobRequest(job_id=job_id))
     print("5. submitted")
     last = ""
     while True:
-        job = ice.get_avatar_training_job(models.GetAvatarTrainingJobRequest(job_id=job_id)) \
-            .body.data.avatar_training_job
+        job = ice.get_avatar_training_job(
+            models.GetAvatarTrainingJobRequest(job_id=job_id)
+        ).body.data.avatar_training_job
         if job.status != last:
             print(f"   status: {job.status}" + (f" ({job.message})" if job.message else ""))
             last = job.status
@@ -83,8 +96,9 @@ def demo_video(given: Path | None) -> Iterator[Path]:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "avatar-landscape.mp4"
-        yield generate(VideoSpec("mp4", codec="h264", width=1920, height=1080, duration=330,
-                                 audio_duration=330), path)
+        yield generate(
+            VideoSpec("mp4", codec="h264", width=1920, height=1080, duration=330, audio_duration=330), path
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,8 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             from validator.sandbox import Sandbox, SandboxConfig
 
-            sandbox = stack.enter_context(Sandbox(SandboxConfig(
-                queue_seconds=1, train_seconds=2, prepare_seconds=0.5)))
+            sandbox = stack.enter_context(
+                Sandbox(SandboxConfig(queue_seconds=1, train_seconds=2, prepare_seconds=0.5))
+            )
             endpoint, key_id = sandbox.endpoint, sandbox.access_key_id
             secret = sandbox.access_key_secret
             print(f"0. sandbox listening on {endpoint}")

@@ -23,6 +23,7 @@ for _name in (
     "ALIBABA_CLOUD_ROLE_ARN",
     "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
     "GITHUB_ACTIONS",
+    "GITHUB_STEP_SUMMARY",  # a check under test must not append to the real job summary
 ):
     os.environ.pop(_name, None)
 for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):

@@ -49,6 +49,8 @@ def check(
     profile: Annotated[Path | None, RULES_ALIAS] = None,
     timeout: Annotated[float, option("timeout")] = DEFAULTS.timeout,
     preview: Annotated[Path | None, option("preview")] = DEFAULTS.preview,
+    report: Annotated[Path | None, option("report")] = DEFAULTS.report,
+    summary: Annotated[bool, option("summary")] = DEFAULTS.summary,
     *,
     detail: Detail,
 ) -> bool:
@@ -66,6 +68,8 @@ def check(
         rules=deprecated_rules(rules, profile),
         timeout=timeout,
         preview=preview,
+        report=report,
+        summary=summary,
         detail=detail,
     )
     return run_check(args)

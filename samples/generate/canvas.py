@@ -124,6 +124,5 @@ class Canvas:
             bits = int("".join(ch for ch in self.out_fmt.split("p")[-1] if ch.isdigit()) or 16)
             top = struct.pack("<H", (1 << bits) - 1)
             bg = bytes(2) if self.transparent_bg else top
-            self._deep_alpha_cache = self._paint(plane.width, plane.height, plane.line_size, bg,
-                                                 top)
+            self._deep_alpha_cache = self._paint(plane.width, plane.height, plane.line_size, bg, top)
         return self._deep_alpha_cache

@@ -68,21 +68,34 @@ def encoder_options(spec: VideoSpec, gop: int, style: Style) -> dict[str, str]:
         params = f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0:cabac=0"
         return {"preset": "veryfast", "crf": str(q if q is not None else 32), "x264-params": params}
     if codec == "hevc":
-        params = (f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0"
-                  ":repeat-headers=0:info=0:log-level=error")
+        params = (
+            f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0"
+            ":repeat-headers=0:info=0:log-level=error"
+        )
         crf = str(q if q is not None else 32)
         return {"preset": "ultrafast", "crf": crf, "x265-params": params}
     if codec == "vp9":
         return {
-            "deadline": "realtime", "cpu-used": "8", "crf": str(q if q is not None else 50),
-            "b": "0", "lag-in-frames": "0", "auto-alt-ref": "0", "tile-columns": "0",
-            "row-mt": "1", "keyint_min": str(gop),
+            "deadline": "realtime",
+            "cpu-used": "8",
+            "crf": str(q if q is not None else 50),
+            "b": "0",
+            "lag-in-frames": "0",
+            "auto-alt-ref": "0",
+            "tile-columns": "0",
+            "row-mt": "1",
+            "keyint_min": str(gop),
         }
     if codec == "vp8":
         # VP8 alpha needs auto-alt-ref=0; a high static threshold keeps unchanged blocks skipped.
         return {
-            "deadline": "realtime", "cpu-used": "-16", "crf": str(q if q is not None else 40),
-            "b": "500k", "lag-in-frames": "0", "auto-alt-ref": "0", "static-thresh": "100000",
+            "deadline": "realtime",
+            "cpu-used": "-16",
+            "crf": str(q if q is not None else 40),
+            "b": "500k",
+            "lag-in-frames": "0",
+            "auto-alt-ref": "0",
+            "static-thresh": "100000",
             "keyint_min": str(gop),
         }
     if codec == "prores":

@@ -122,8 +122,11 @@ class TakeSpec:
         if self.background not in ("texture", "green"):
             raise ValueError("background is texture or green")
         gop = self.gop_seconds
-        for name, at in (("face_absent", self.face_absent), ("second_face", self.second_face),
-                         ("pan", self.pan)):
+        for name, at in (
+            ("face_absent", self.face_absent),
+            ("second_face", self.second_face),
+            ("pan", self.pan),
+        ):
             if at is not None and not (_on_gop(at.start, gop) and _on_gop(at.end, gop)):
                 raise ValueError(f"{name} must start and end on a keyframe (multiples of {gop} s)")
         if self.cut_at is not None and not _on_gop(self.cut_at, gop):
@@ -161,11 +164,17 @@ VARIANTS: dict[str, TakeSpec] = {
     "clipped": TakeSpec(clipped=True, notes="the speech driven +26 dB into full scale"),
     "dark": TakeSpec(brightness=0.25, notes="the whole picture at a quarter of its brightness"),
     "greenscreen": TakeSpec(background="green", notes="an even chroma-green background, no spill"),
-    "greenscreen-spill": TakeSpec(background="green", green_spill=0.35,
-                                  notes="green screen, 35% key green blended into the subject"),
-    "alpha-hole": TakeSpec(codec="vp9", container="webm", alpha="hole",
-                           notes="VP9 alpha: the matte is transparent over the face"),
-    "alpha-right": TakeSpec(codec="vp9", container="webm", alpha="matte",
-                            notes="VP9 alpha: opaque subject, transparent background"),
+    "greenscreen-spill": TakeSpec(
+        background="green", green_spill=0.35, notes="green screen, 35% key green blended into the subject"
+    ),
+    "alpha-hole": TakeSpec(
+        codec="vp9", container="webm", alpha="hole", notes="VP9 alpha: the matte is transparent over the face"
+    ),
+    "alpha-right": TakeSpec(
+        codec="vp9",
+        container="webm",
+        alpha="matte",
+        notes="VP9 alpha: opaque subject, transparent background",
+    ),
 }
 """The named content takes the content checks are built and measured on."""

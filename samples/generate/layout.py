@@ -61,8 +61,9 @@ def _face_offset(face_height: int, mirrored: bool) -> tuple[int, int]:
     return fx, fy
 
 
-def _place(spec: TakeSpec, face_height: int, centre_x: float, dx: int, dy: int,
-           mirrored: bool = False) -> Placement:
+def _place(
+    spec: TakeSpec, face_height: int, centre_x: float, dx: int, dy: int, mirrored: bool = False
+) -> Placement:
     """A person whose face is centred on ``centre_x`` and whose cut-out stands on the frame's bottom."""
     _, ch = _cutout_size(face_height)
     fx, _ = _face_offset(face_height, mirrored)

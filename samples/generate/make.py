@@ -66,8 +66,9 @@ def _add_video(
     container: OutputContainer, spec: VideoSpec, gop: int, style: Style
 ) -> tuple[VideoStream, int]:
     """The video stream, and the rotation still to be patched in after writing (older PyAV)."""
-    vstream = container.add_stream(CODEC_TABLE[spec.codec].encoder, rate=spec.fps,
-                                   options=encoder_options(spec, gop, style))
+    vstream = container.add_stream(
+        CODEC_TABLE[spec.codec].encoder, rate=spec.fps, options=encoder_options(spec, gop, style)
+    )
     assert isinstance(vstream, av.video.stream.VideoStream)
     ctx = vstream.codec_context
     ctx.width, ctx.height = spec.width, spec.height
@@ -108,8 +109,9 @@ def _add_audio(container: OutputContainer, spec: VideoSpec, style: Style) -> Aud
 
 def _write(target: str | io.BytesIO, spec: VideoSpec, plan: _Plan, style: Style) -> tuple[list[bool], int]:
     """Mux the whole video into ``target``: the stored frames' keyframe flags, the rotation to patch."""
-    container = av.open(target, "w", format=CONTAINERS[spec.container],
-                        options=_muxer_options(spec, plan.shared))
+    container = av.open(
+        target, "w", format=CONTAINERS[spec.container], options=_muxer_options(spec, plan.shared)
+    )
     try:
         vstream, rotation_patch = _add_video(container, spec, plan.gop, style)
         astream = _add_audio(container, spec, style) if spec.audio_duration is not None else None
@@ -120,8 +122,9 @@ def _write(target: str | io.BytesIO, spec: VideoSpec, plan: _Plan, style: Style)
         if astream is not None and spec.audio_duration is not None:
             actx = astream.codec_context
             total = round(spec.audio_duration * actx.sample_rate)
-            tracks.append(Track(audio_cycle(astream, style), audio_schedule(total, actx.frame_size),
-                                actx.sample_rate))
+            tracks.append(
+                Track(audio_cycle(astream, style), audio_schedule(total, actx.frame_size), actx.sample_rate)
+            )
         mux(container, tracks)
     finally:
         container.close()

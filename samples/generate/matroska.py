@@ -53,8 +53,11 @@ def _tracks_with_display(buf: bytes, tracks: Element, display_w: int, display_h:
         body = b""
         for i, s2, d2, e2 in kids:
             if i == _ID_VIDEO:
-                video = b"".join(buf[a:d] for j, a, _b, d in _ebml_elements(buf, d2, e2)
-                                 if j not in (0x54B0, 0x54BA, 0x54B2))  # DisplayUnit: pixels
+                video = b"".join(
+                    buf[a:d]
+                    for j, a, _b, d in _ebml_elements(buf, d2, e2)
+                    if j not in (0x54B0, 0x54BA, 0x54B2)
+                )  # DisplayUnit: pixels
                 video += _ebml_uint(0x54B0, display_w) + _ebml_uint(0x54BA, display_h)
                 body += _ebml_master(_ID_VIDEO, video)
             else:
@@ -105,8 +108,15 @@ def set_display_size(path: pathlib.Path, display_w: int, display_h: int) -> None
         raise RuntimeError("no reserved space before Tracks to grow it")
     new_void = _void(void[3] - void[1] - delta)
     new_sh = _shifted_seekhead(buf, seekhead, void[3] - seg_data, tracks[1] - seg_data, delta)
-    out = (buf[: seekhead[1]] + new_sh + buf[seekhead[3] : void[1]] + new_void
-           + buf[void[3] : tracks[1]] + new_tracks + buf[tracks[3] :])
+    out = (
+        buf[: seekhead[1]]
+        + new_sh
+        + buf[seekhead[3] : void[1]]
+        + new_void
+        + buf[void[3] : tracks[1]]
+        + new_tracks
+        + buf[tracks[3] :]
+    )
     if len(out) != len(buf):
         raise RuntimeError("Matroska patch changed the file length")
     path.write_bytes(out)
@@ -167,10 +177,22 @@ def _with_crc(body: bytes) -> bytes:
 
 
 _EBML_NAMES = {
-    0x1A45DFA3: "EBML", 0x18538067: "Segment", 0x114D9B74: "SeekHead", 0x1549A966: "Info",
-    0x1654AE6B: "Tracks", 0x1F43B675: "Cluster", 0x1C53BB6B: "Cues", 0x1254C367: "Tags",
-    0xEC: "Void", 0xBF: "CRC-32", 0x4489: "Duration", 0x2AD7B1: "TimestampScale",
-    0x4D80: "MuxingApp", 0x5741: "WritingApp", 0x73A4: "SegmentUUID", 0x4282: "DocType",
+    0x1A45DFA3: "EBML",
+    0x18538067: "Segment",
+    0x114D9B74: "SeekHead",
+    0x1549A966: "Info",
+    0x1654AE6B: "Tracks",
+    0x1F43B675: "Cluster",
+    0x1C53BB6B: "Cues",
+    0x1254C367: "Tags",
+    0xEC: "Void",
+    0xBF: "CRC-32",
+    0x4489: "Duration",
+    0x2AD7B1: "TimestampScale",
+    0x4D80: "MuxingApp",
+    0x5741: "WritingApp",
+    0x73A4: "SegmentUUID",
+    0x4282: "DocType",
 }
 
 
@@ -234,8 +256,9 @@ def matroska_layout(path: str | os.PathLike[str]) -> MatroskaLayout:
                     break
                 if cid == 0x1549A966:  # Info
                     body = f.read(csize)
-                    info_children += [_EBML_NAMES.get(i, hex(i))
-                                      for i, _s, _d, _e in _ebml_elements(body, 0, len(body))]
+                    info_children += [
+                        _EBML_NAMES.get(i, hex(i)) for i, _s, _d, _e in _ebml_elements(body, 0, len(body))
+                    ]
                 else:
                     f.seek(csize, 1)
             break

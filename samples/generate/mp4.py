@@ -259,7 +259,8 @@ def move_moov_first(data: bytes) -> bytes:
 def _rotation_matrix(clockwise: int) -> bytes:
     one, w = 0x10000, 0x40000000
     a, b, c, d = {0: (1, 0, 0, 1), 90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}[
-        clockwise % 360]
+        clockwise % 360
+    ]
     return struct.pack(">9i", a * one, b * one, 0, c * one, d * one, 0, 0, 0, w)
 
 

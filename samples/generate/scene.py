@@ -100,8 +100,12 @@ def cutout(face_height: int, mirrored: bool = False, tint: float = 0.0) -> Cutou
     width, height = max(2, round((x1 - x0) * scale)), max(2, round((y1 - y0) * scale))
     rgb = _resize(astronaut()[y0:y1, x0:x1], width, height).astype(np.float32)
     matte = _matte(width, height)
-    face = Box(round((FACE.x - x0) * scale), round((FACE.y - y0) * scale),
-               round(FACE.width * scale), round(FACE.height * scale))
+    face = Box(
+        round((FACE.x - x0) * scale),
+        round((FACE.y - y0) * scale),
+        round(FACE.width * scale),
+        round(FACE.height * scale),
+    )
     if mirrored:
         rgb, matte = rgb[:, ::-1], matte[:, ::-1]
         face = Box(width - face.x - face.width, face.y, face.width, face.height)

@@ -57,8 +57,12 @@ def _synthesise(text: str, folder: Path, index: int) -> Floats:
     if exe is None:
         raise SpeechUnavailable("espeak-ng not found (Debian: apt-get install -y espeak-ng)")
     out = folder / f"s{index}.wav"
-    subprocess.run([exe, "-v", "en-us", "-s", "150", "-w", str(out), text], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [exe, "-v", "en-us", "-s", "150", "-w", str(out), text],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with wave.open(str(out)) as w:
         if w.getframerate() != RATE or w.getsampwidth() != 2 or w.getnchannels() != 1:
             raise RuntimeError(f"espeak-ng wrote {w.getframerate()} Hz, {w.getnchannels()} channels")

@@ -44,11 +44,15 @@ class _Painter:
     def __init__(self, spec: TakeSpec) -> None:
         self.spec = spec
         wide = spec.width + (round(spec.pan_share * spec.width) if spec.pan else 0)
-        self.rooms = [scene.background(spec.background, wide, spec.height, room)
-                      for room in range(2 if spec.cut_at is not None else 1)]
+        self.rooms = [
+            scene.background(spec.background, wide, spec.height, room)
+            for room in range(2 if spec.cut_at is not None else 1)
+        ]
         rng = np.random.default_rng(7)
-        self.grain = [rng.normal(0.0, spec.grain, (spec.height, spec.width, 1)).astype(np.float32)
-                      for _ in range(_GRAIN_FIELDS if spec.grain else 0)]
+        self.grain = [
+            rng.normal(0.0, spec.grain, (spec.height, spec.width, 1)).astype(np.float32)
+            for _ in range(_GRAIN_FIELDS if spec.grain else 0)
+        ]
 
     def paint(self, s: FrameState) -> av.VideoFrame:
         spec = self.spec
@@ -95,8 +99,14 @@ def _video_stream(container: OutputContainer, spec: TakeSpec) -> VideoStream:
             options["x264-params"] += f":vbv-maxrate={rate * 3 // 2}:vbv-bufsize={rate * 2}"
         name, fmt = "libx264", "yuv420p"
     elif spec.codec == "vp9":
-        options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "auto-alt-ref": "0",
-                   "row-mt": "1", "keyint_min": str(gop)}
+        options = {
+            "deadline": "realtime",
+            "cpu-used": "8",
+            "lag-in-frames": "0",
+            "auto-alt-ref": "0",
+            "row-mt": "1",
+            "keyint_min": str(gop),
+        }
         if spec.bit_rate is None:
             options |= {"crf": str(spec.quality or 40), "b": "0"}
         name, fmt = "libvpx-vp9", "yuva420p" if spec.alpha else "yuv420p"
@@ -122,8 +132,9 @@ def _gops(spec: TakeSpec) -> list[tuple[FrameState, ...]]:
     return [tuple(states[i : i + g]) for i in range(0, len(states), g)]
 
 
-def _encode_gops(stream: VideoStream, spec: TakeSpec, unique: list[tuple[FrameState, ...]],
-                 progress: Progress | None) -> list[list[tuple[Packet, int, int]]]:
+def _encode_gops(
+    stream: VideoStream, spec: TakeSpec, unique: list[tuple[FrameState, ...]], progress: Progress | None
+) -> list[list[tuple[Packet, int, int]]]:
     """Encode the distinct GOPs back to back; return each one's packets (decode order)."""
     painter = _Painter(spec)
     fmt = stream.codec_context.pix_fmt
@@ -167,8 +178,15 @@ _CACHE_SECONDS = 120.0
 
 
 def _audio_key(spec: TakeSpec) -> tuple[object, ...]:
-    return (spec.container == "webm", spec.duration, spec.speech, spec.lead_in, spec.clipped,
-            spec.audio_channels, spec.audio_bit_rate)
+    return (
+        spec.container == "webm",
+        spec.duration,
+        spec.speech,
+        spec.lead_in,
+        spec.clipped,
+        spec.audio_channels,
+        spec.audio_bit_rate,
+    )
 
 
 def _audio_packets(container: OutputContainer, spec: TakeSpec) -> Iterator[Packet]:
@@ -179,7 +197,8 @@ def _audio_packets(container: OutputContainer, spec: TakeSpec) -> Iterator[Packe
     # codes speech as well for a test
     options = {"aac_coder": "fast"} if codec == "aac" else {}
     stream: AudioStream = container.add_stream(  # type: ignore[assignment]
-        codec, rate=48000, layout=layout_name, options=options)
+        codec, rate=48000, layout=layout_name, options=options
+    )
     stream.bit_rate = spec.audio_bit_rate * spec.audio_channels
     key = _audio_key(spec)
     if key in _AUDIO_CACHE:

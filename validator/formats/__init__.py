@@ -16,6 +16,7 @@ class Format(str, Enum):
     JUNIT = "junit"
     GITHUB = "github"
     SARIF = "sarif"
+    HTML = "html"
 
 
 Renderer = Callable[[BatchReport], str]
@@ -34,6 +35,8 @@ def renderer(fmt: Format) -> Renderer:
         from validator.formats.github import render
     elif fmt is Format.SARIF:
         from validator.formats.sarif import render
+    elif fmt is Format.HTML:  # without pictures: the check command gathers them (validator.preview.gallery)
+        from validator.formats.html import render
     else:  # pragma: no cover - the enum is closed
         raise ValueError(fmt)
     return render

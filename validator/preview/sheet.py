@@ -3,11 +3,13 @@
 A person sees at a glance whether the alpha is what they meant: the checkerboard shows through
 wherever the video is transparent, and nowhere in an opaque video. Frames are sampled as ``--deep``
 samples them (VP8/VP9 alpha through libvpx); FFmpeg's own filters turn each frame upright, scale it
-and composite it over the checkerboard, so no pixel is touched in Python except for the captions.
+and composite it over the checkerboard; Pillow lays the tiles out and draws the captions with its own
+scalable font. :func:`sample` is shared with the HTML report, which shows the same tiles as images.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from validator.errors import ProbeError
 from validator.facts import MediaFacts
-from validator.preview import font, png
+from validator.preview import caption
 
 if TYPE_CHECKING:
     from av.video.frame import VideoFrame
@@ -25,7 +27,10 @@ _LIGHT, _DARK = b"\xcc\xcc\xcc", b"\x88\x88\x88"
 """The checkerboard's two greys."""
 CHECKER = 8
 """Side of one checkerboard square, in sheet pixels."""
-_BACKGROUND = b"\x1e\x1e\x1e"
+_BACKGROUND, _INK = (0x1E, 0x1E, 0x1E), (0xEE, 0xEE, 0xEE)
+NO_ALPHA = "no alpha"
+_PNG_LEVEL = 3
+"""zlib level of the sheet's PNG: level 6 took twice as long for a file a few per cent smaller."""
 _ROTATE = {90: ("transpose", "clock"), 180: ("rotate", "PI"), 270: ("transpose", "cclock")}
 
 
@@ -41,8 +46,8 @@ class Layout:
     """Length of a tile's longer side, in pixels; the other follows the displayed aspect ratio."""
     gap: int = 8
     """Space around and between tiles."""
-    caption_scale: int = 2
-    """Size of a caption's font pixel, in sheet pixels."""
+    caption_size: int | None = None
+    """Caption font size in pixels; ``None`` scales it with :attr:`tile`."""
 
     def tile_size(self, width: int, height: int) -> tuple[int, int]:
         """Tile width and height (even numbers) for a video displayed at ``width`` x ``height``."""
@@ -51,16 +56,29 @@ class Layout:
         return max(2, round(self.tile * width / height / 2) * 2), self.tile
 
     @property
-    def caption(self) -> int:
-        """Height of the caption strip under each tile."""
-        return (font.HEIGHT + 3) * self.caption_scale
+    def font_size(self) -> int:
+        return self.caption_size or caption.size_for(self.tile)
+
+    def caption_lines(self, tile_width: int) -> tuple[str, ...]:
+        """The widest caption there can be, laid out for a tile ``tile_width`` pixels wide."""
+        size = self.font_size
+        share = max(("100.0%", NO_ALPHA), key=lambda text: caption.width(text, size))
+        return caption.lines(("00:00", share), size, tile_width)
+
+    def cell(self, width: int, height: int) -> tuple[int, int]:
+        """Width and height of one tile with its caption: a column is never narrower than its caption."""
+        tw, th = self.tile_size(width, height)
+        lines = self.caption_lines(tw)
+        size = self.font_size
+        text = max(caption.width(line, size) for line in lines)
+        return max(tw, text), th + len(lines) * caption.line_height(size) + size // 3
 
     def sheet_size(self, tiles: int, width: int, height: int) -> tuple[int, int]:
         """Sheet width and height for ``tiles`` tiles of a video displayed at ``width`` x ``height``."""
-        tw, th = self.tile_size(width, height)
+        cw, ch = self.cell(width, height)
         columns = max(1, min(self.columns, tiles))
         rows = max(1, math.ceil(tiles / columns))
-        return columns * tw + (columns + 1) * self.gap, rows * (th + self.caption) + (rows + 1) * self.gap
+        return columns * cw + (columns + 1) * self.gap, rows * ch + (rows + 1) * self.gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +91,29 @@ class Tile:
     """Share of the frame's pixels below the opaque threshold; ``None`` when it has no alpha plane."""
 
     @property
-    def caption(self) -> str:
+    def parts(self) -> tuple[str, str]:
+        """The time (``0:41``) and the transparent share (``62.0%``, or ``no alpha``)."""
         minutes, seconds = divmod(int(self.seconds), 60)
-        share = "no alpha" if self.transparent_share is None else f"{self.transparent_share:.1%}"
-        return f"{minutes}:{seconds:02d}  {share}"
+        share = NO_ALPHA if self.transparent_share is None else f"{self.transparent_share:.1%}"
+        return f"{minutes}:{seconds:02d}", share
+
+    @property
+    def caption(self) -> str:
+        return caption.SEPARATOR.join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """The sampled frames of one video, upright, scaled and composited over the checkerboard."""
+
+    tiles: tuple[Tile, ...]
+    pixels: tuple[bytes, ...]
+    """Each tile's RGB24 rows, in the order of :attr:`tiles`."""
+    width: int
+    height: int
+    """Tile size in pixels."""
+    displayed: tuple[int, int]
+    """The video's displayed size (square pixels), which the layout follows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +132,17 @@ def contact_sheet(
     path: str | os.PathLike[str], *, layout: Layout | None = None, opaque_alpha: int = 250
 ) -> ContactSheet:
     """Sample ``layout.frames`` frames of ``path`` and lay them out. Raises :class:`ProbeError`."""
+    layout = layout or Layout()
+    return assemble(layout, sample(path, layout=layout, opaque_alpha=opaque_alpha))
+
+
+def sample(path: str | os.PathLike[str], *, layout: Layout, opaque_alpha: int = 250) -> Frames:
+    """Decode ``layout.frames`` evenly spaced frames, each composited into a tile. Raises ``ProbeError``."""
     import av
 
     from validator.probe import open_input, probe
     from validator.probe.deep import alpha_bytes, alpha_decoder, frame_at
 
-    layout = layout or Layout()
     facts = probe(path)
     video = facts.video
     if video is None or not video.display_width or not video.display_height:
@@ -110,7 +152,8 @@ def contact_sheet(
     duration = video.duration or 0.0
     targets = [duration * (i + 0.5) / layout.frames for i in range(layout.frames)] if duration else [0.0]
     opaque = bytes(range(opaque_alpha, 256))
-    tiles: list[tuple[Tile, bytes]] = []
+    tiles: list[Tile] = []
+    pixels: list[bytes] = []
     try:
         with open_input(os.fspath(path)) as container:
             stream = next(s for s in container.streams.video if s.index == video.index)
@@ -120,12 +163,13 @@ def contact_sheet(
                     continue
                 plane = alpha_bytes(frame)
                 share = len(plane.translate(None, opaque)) / len(plane) if plane else None
-                tiles.append((Tile(seconds, share), _composite(frame, video.rotation, tw, th, checker)))
+                tiles.append(Tile(seconds, share))
+                pixels.append(_composite(frame, video.rotation, tw, th, checker))
     except av.FFmpegError as exc:
         raise ProbeError(f"frames could not be decoded: {exc}") from exc
     if not tiles:
         raise ProbeError("no frame could be decoded")
-    return _assemble(layout, tiles, tw, th, _displayed(facts))
+    return Frames(tuple(tiles), tuple(pixels), tw, th, _displayed(facts))
 
 
 def _displayed(facts: MediaFacts) -> tuple[int, int]:
@@ -174,7 +218,7 @@ def _composite(frame: VideoFrame, rotation: int, width: int, height: int, checke
     background.time_base = frame.time_base = Fraction(1, 1000)
     source.push(frame)
     board.push(background)
-    return png.rgb_rows(cast("VideoFrame", sink.pull()))  # a video graph yields video frames
+    return rgb_rows(cast("VideoFrame", sink.pull()))  # a video graph yields video frames
 
 
 def _fill(frame: VideoFrame, rgb: bytes, width: int) -> None:
@@ -187,21 +231,34 @@ def _fill(frame: VideoFrame, rgb: bytes, width: int) -> None:
     plane.update(b"".join(rgb[y * row : (y + 1) * row] + pad for y in range(frame.height)))
 
 
-def _assemble(
-    layout: Layout, tiles: list[tuple[Tile, bytes]], tw: int, th: int, displayed: tuple[int, int]
-) -> ContactSheet:
-    width, height = layout.sheet_size(len(tiles), *displayed)
-    stride = width * 3
-    canvas = bytearray(_BACKGROUND * (width * height))
-    columns = max(1, min(layout.columns, len(tiles)))
-    for index, (tile, rgb) in enumerate(tiles):
-        left = layout.gap + (index % columns) * (tw + layout.gap)
-        top = layout.gap + (index // columns) * (th + layout.caption + layout.gap)
-        for y in range(th):
-            offset = (top + y) * stride + left * 3
-            canvas[offset : offset + tw * 3] = rgb[y * tw * 3 : (y + 1) * tw * 3]
-        text = tile.caption
-        while text and font.text_width(text, layout.caption_scale) > tw:
-            text = text[:-1]
-        font.draw(canvas, stride, left, top + th + 2 * layout.caption_scale, text, layout.caption_scale)
-    return ContactSheet(png.encode(canvas, width, height), width, height, tuple(t for t, _ in tiles))
+def assemble(layout: Layout, frames: Frames) -> ContactSheet:
+    """The tiles in a grid, each captioned under it, as a PNG."""
+    from PIL import Image, ImageDraw
+
+    width, height = layout.sheet_size(len(frames.tiles), *frames.displayed)
+    cw, ch = layout.cell(*frames.displayed)
+    tw, th = frames.width, frames.height
+    sheet = Image.new("RGB", (width, height), _BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    size = layout.font_size
+    face, step = caption.font(size), caption.line_height(size)
+    columns = max(1, min(layout.columns, len(frames.tiles)))
+    for index, (tile, rgb) in enumerate(zip(frames.tiles, frames.pixels, strict=True)):
+        left = layout.gap + (index % columns) * (cw + layout.gap)
+        top = layout.gap + (index // columns) * (ch + layout.gap)
+        sheet.paste(Image.frombytes("RGB", (tw, th), rgb), (left, top))
+        for line_no, line in enumerate(caption.lines(tile.parts, size, cw)):
+            draw.text((left, top + th + size // 4 + line_no * step), line, fill=_INK, font=face)
+    out = io.BytesIO()
+    sheet.save(out, "PNG", compress_level=_PNG_LEVEL)
+    return ContactSheet(out.getvalue(), width, height, frames.tiles)
+
+
+def rgb_rows(frame: VideoFrame) -> bytes:
+    """An RGB24 frame's pixels row after row, without FFmpeg's line padding."""
+    plane = frame.planes[0]
+    row = frame.width * 3
+    raw = memoryview(plane)
+    if plane.line_size == row:
+        return bytes(raw[: row * frame.height])
+    return b"".join(raw[y * plane.line_size : y * plane.line_size + row] for y in range(frame.height))
