@@ -82,12 +82,37 @@ def _digest(spec: TakeSpec) -> str:
     return hashlib.sha256(repr(spec).encode()).hexdigest()[:10]
 
 
+def _head(source: Path, target: Path, seconds: float) -> None:
+    """The first ``seconds`` of ``source`` remuxed, not encoded again: the short take is the long
+    one's first minutes (same loop, same speech), so it costs a copy, not minutes of x264."""
+    import av
+
+    with av.open(str(source)) as inp, av.open(str(target), "w", format="mp4") as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams
+                   if s.type in ("video", "audio")}
+        video_done = False
+        for packet in inp.demux():
+            if packet.dts is None or packet.pts is None or packet.stream.index not in streams:
+                continue  # the demuxer's flush packets
+            at = packet.pts * packet.time_base
+            if packet.stream.type == "video":
+                video_done = video_done or (packet.is_keyframe and at >= seconds)  # closed GOPs
+                if video_done:
+                    continue
+            elif at >= seconds:
+                if video_done:
+                    break
+                continue
+            packet.stream = streams[packet.stream.index]
+            out.mux(packet)
+
+
 def build_content(folder: Path, seconds: float = 900.0, height: int = 1080) -> list[Take]:
     """Make (or reuse) the content takes in ``folder``, printing progress on stderr."""
     from samples.generate.take import stderr_progress, write
 
     folder.mkdir(parents=True, exist_ok=True)
-    out = []
+    out: list[Take] = []
     for name, spec, target in takes(seconds, height):
         stem, ext = name.rsplit(".", 1)
         path = folder / f"{stem}-{_digest(spec)}.{ext}"
@@ -96,11 +121,14 @@ def build_content(folder: Path, seconds: float = 900.0, height: int = 1080) -> l
             started = time.perf_counter()
             spec.validate()
             partial = path.with_suffix(".partial." + ext)
-            write(partial, spec, stderr_progress)
+            longer = out[0].spec if out else None
+            if longer is not None and replace(longer, duration=spec.duration) == spec:
+                _head(out[0].path, partial, spec.duration)
+            else:
+                write(partial, spec, stderr_progress)
             partial.rename(path)  # an interrupted build is never reused
             size = path.stat().st_size / 1e6
             print(f"bench: {name} built in {time.perf_counter() - started:.0f} s, {size:.0f} MB",
                   file=sys.stderr)
         out.append(Take(name, path, spec, target))
     return out
-

@@ -91,7 +91,7 @@ class Cutout:
         return self.matte.shape[1], self.matte.shape[0]
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def cutout(face_height: int, mirrored: bool = False, tint: float = 0.0) -> Cutout:
     """The subject scaled so that its face box is ``face_height`` pixels tall; ``tint`` blends that
     share of chroma green into it (spill from a green screen too close behind the subject)."""
@@ -110,7 +110,7 @@ def cutout(face_height: int, mirrored: bool = False, tint: float = 0.0) -> Cutou
     return Cutout(np.ascontiguousarray(rgb * matte[..., None]), np.ascontiguousarray(matte), face)
 
 
-@functools.lru_cache(maxsize=6)
+@functools.lru_cache(maxsize=4)
 def background(kind: str, width: int, height: int, variant: int = 0) -> Image:
     """The background, ``width`` pixels wide (wider than the frame when the camera pans).
 

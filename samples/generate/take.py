@@ -138,7 +138,7 @@ def _encode_gops(stream: VideoStream, spec: TakeSpec, unique: list[tuple[FrameSt
                     frame.pict_type = av.video.frame.PictureType.I
             packets += stream.encode(frame)
             n += 1
-        if progress is not None and (k + 1) % 15 == 0:
+        if progress is not None and (k + 1) % max(1, len(unique) // 10) == 0:
             progress(f"{k + 1}/{len(unique)} distinct GOPs encoded")
     packets += stream.encode(None)
     return _split(packets, [len(g) for g in unique], stream.codec_context.name)
