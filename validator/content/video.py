@@ -121,9 +121,12 @@ def _sample(run: _Pass, duration: float, profile: Profile) -> Picture:
 
 
 def _decoded(run: _Pass, targets: list[plan.Target], tally: decode.Tally) -> Any:
-    keyframe_pts = {t.position: run.index.pts[run.index.keyframe_before(t.position)] for t in targets}
+    keyframe_of = {}
+    for t in targets:
+        key = run.index.keyframe_before(t.position)
+        keyframe_of[t.position] = (run.index.pts[key], key)
     return decode.decoded(
-        run.container, run.stream, targets, keyframe_pts=keyframe_pts, decoder=run.decoder, tally=tally
+        run.container, run.stream, targets, keyframe_of=keyframe_of, decoder=run.decoder, tally=tally
     )
 
 
