@@ -120,7 +120,7 @@ def test_json_output_to_file(media: Callable[[str], Path], tmp_path: Path) -> No
     result = run("check", "-f", "json", "-o", str(out), str(media("vp9_alpha")))
     assert result.returncode == 0 and result.stdout == ""
     doc = json.loads(out.read_text())
-    assert doc["schema_version"] == 1 and doc["passed"] is True
+    assert doc["schema_version"] == 2 and doc["passed"] is True
     entry = doc["files"][0]
     assert entry["transparent"] is True
     assert entry["facts"]["video"]["codec"] == "vp9"

@@ -62,11 +62,12 @@ class Profile:
     """Frames ``--deep`` decodes, evenly spaced."""
     # --- content (``--content``): sampling, and the picture rules' thresholds -------------------
     content_samples: int = 120
-    """Frames ``--content`` samples at most over the whole take (~12 ms of face detection each, and
-    one decoded keyframe): a 15-minute take gets one every ~8 s, denser in its first and last 30 s."""
-    content_spacing: float = 2.0
-    """Seconds between samples at least: a 40-second take gets 20, not 120 (keyframes are usually
-    2 s apart, and a sample on a keyframe is one decoded packet)."""
+    """Frames ``--content`` samples at most over the whole take: a 15-minute take gets one every
+    ~8 s, denser in its first and last 30 s (the reference's projection: ~150 samples with the audio
+    in parallel bring a 15-minute take near 10-15 s)."""
+    content_spacing: float = 4.0
+    """Seconds between samples at least: a 5-minute take gets ~75 samples, a 40-second one 10 (the
+    cost is per sample: ~50 ms to decode a 1080p keyframe, ~12 ms to look for faces in it)."""
     face_missing_share: float = 0.1
     """face-missing: share of samples without a face above which it fires. Providers want the face in
     every frame (RAD-NeRF/ER-NeRF family; one missing face broke GeneFace training); the tenth allows

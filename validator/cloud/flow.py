@@ -135,6 +135,10 @@ def check_remote_video(run: Run, checked: Checked, services: Services) -> Known 
         return Known(refs=checked.refs, report=checked.report, media={})
     run.emit(Event(Step.VIDEO, EventKind.START, f"reading {video.value} remotely (headers only)"))
     remote = media_steps.check_remote(video, services, run.params.transparent, run.options)
+    if run.options.content:  # not downloaded to be analysed: said, not passed over
+        from validator.content.run import remote_report
+
+        remote = replace(remote, report=remote_report(remote.report, run.options.profile))
     report = _check_video(remote.report, run.emit)
     media = {"video": _remote_outcome(video, remote)}
     if report.errors:

@@ -39,18 +39,23 @@ def decoded(
     stream: VideoStream,
     targets: list[Target],
     *,
-    keyframe_pts: dict[int, int],
+    keyframe_of: dict[int, tuple[int, int]],
     decoder: str | None = None,
     tally: Tally | None = None,
 ) -> Iterator[tuple[Target, VideoFrame]]:
     """Each target that could be decoded with its frame (the first frame shown at or after it), in
-    presentation order. ``keyframe_pts`` gives the keyframe a seek for a target lands on."""
+    presentation order. ``keyframe_of`` gives, by a target's position, the (pts, position) of the
+    keyframe a seek for it lands on."""
     tally = tally if tally is not None else Tally()
     i = 0
     frames: Iterator[VideoFrame] | None = None
+    origin = 0
+    """Decode position the current run of packets started from: what a target may cost is counted
+    from there."""
     while i < len(targets):
         if frames is None or targets[i].seek:
-            frames = _frames_from(container, stream, keyframe_pts[targets[i].position], decoder, tally)
+            key_pts, origin = keyframe_of[targets[i].position]
+            frames = _frames_from(container, stream, key_pts, decoder, tally)
         started = tally.packets
         for frame in frames:
             pts = frame.pts
@@ -59,12 +64,13 @@ def decoded(
             reached = False
             while i < len(targets) and pts >= targets[i].pts:
                 yield targets[i], frame
+                origin = max(origin, targets[i].position)
                 i += 1
                 reached = True
                 started = tally.packets
             if i >= len(targets) or (reached and targets[i].seek):
                 break
-            if tally.packets - started > SLACK + _gop_hint(targets, i):
+            if tally.packets - started > SLACK + max(0, targets[i].position - origin):
                 tally.failed += 1  # give this one up; the next is sought afresh
                 i += 1
                 frames = None
@@ -74,12 +80,6 @@ def decoded(
             if i < len(targets):  # the stream ended before this target
                 tally.failed += 1
                 i += 1
-
-
-def _gop_hint(targets: list[Target], i: int) -> int:
-    """Packets the plan expects between the previous target and this one."""
-    before = targets[i - 1].position if i else 0
-    return max(0, targets[i].position - before)
 
 
 def _frames_from(

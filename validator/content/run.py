@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from validator.content.facts import AudioContent, ContentFacts
-from validator.findings import BatchReport, FileReport, sort_findings
+from validator.findings import BatchReport, FileReport, Finding, sort_findings
 
 if TYPE_CHECKING:
     from validator.facts import MediaFacts
@@ -37,10 +37,24 @@ def content_report(report: FileReport, profile: Profile) -> FileReport:
     try:
         content = analyse(report.path, facts, profile)
     except _OPEN_ERRORS as exc:
-        found = rules.unchecked(f"the frames could not be decoded ({exc})", profile)
-        return replace(report, findings=sort_findings((*report.findings, *found)))
-    found = rules.evaluate(content, facts, profile)
-    return replace(report, findings=sort_findings((*report.findings, *found)), content=content)
+        return _add(report, rules.unchecked(f"the frames could not be decoded ({exc})", profile))
+    except Exception as exc:  # a hostile file met a bug: report it for this file, keep the batch going
+        reason = f"the content analysis failed unexpectedly ({type(exc).__name__}: {exc})"
+        return _add(report, rules.unchecked(reason, profile))
+    return replace(_add(report, rules.evaluate(content, facts, profile)), content=content)
+
+
+def remote_report(report: FileReport, profile: Profile) -> FileReport:
+    """``report`` of a video already in the cloud, which ``--content`` does not download: a
+    ``content-unchecked`` finding says so rather than letting it pass as checked."""
+    from validator.rules import content as rules
+
+    reason = "the video is in the cloud, and --content analyses local files only"
+    return _add(report, rules.unchecked(reason, profile))
+
+
+def _add(report: FileReport, found: tuple[Finding, ...]) -> FileReport:
+    return replace(report, findings=sort_findings((*report.findings, *found)))
 
 
 def _open_errors() -> tuple[type[BaseException], ...]:

@@ -121,9 +121,12 @@ def _sample(run: _Pass, duration: float, profile: Profile) -> Picture:
 
 
 def _decoded(run: _Pass, targets: list[plan.Target], tally: decode.Tally) -> Any:
-    keyframe_pts = {t.position: run.index.pts[run.index.keyframe_before(t.position)] for t in targets}
+    keyframe_of = {}
+    for t in targets:
+        key = run.index.keyframe_before(t.position)
+        keyframe_of[t.position] = (run.index.pts[key], key)
     return decode.decoded(
-        run.container, run.stream, targets, keyframe_pts=keyframe_pts, decoder=run.decoder, tally=tally
+        run.container, run.stream, targets, keyframe_of=keyframe_of, decoder=run.decoder, tally=tally
     )
 
 
@@ -156,8 +159,8 @@ def _between_samples(
     room: int,
 ) -> list[tuple[int, int]]:
     """Pairs to confirm where neighbouring samples differ over at least half of ``threshold`` of the
-    picture and no cut was found between them: either side of the packets' candidates between them,
-    else of each keyframe between them (a cut is coded as one), else of the largest packet. Samples
+    picture and no cut was found between them: either side of each keyframe between them (a cut is
+    usually coded as one) and of the packets' candidates there, else of the largest packet. Samples
     that look alike have no cut between them worth decoding for."""
     sampled = sorted(sampled, key=lambda s: s[0].time)
     cut_times = sorted(c.time for c in cuts)
@@ -171,7 +174,8 @@ def _between_samples(
         if at < len(cut_times) and cut_times[at] <= b.time:
             continue
         low, high = run.start + round(a.time / run.base), run.start + round(b.time / run.base)
-        between = _within(weak_by_pts, low, high) or _within(keys_by_pts, low, high)
+        between = _within(keys_by_pts, low, high)
+        between += [k for k in _within(weak_by_pts, low, high) if k not in between]
         largest = _largest_between(run.index, low, high)
         if not between and largest is not None:
             between = [largest]

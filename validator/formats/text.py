@@ -147,7 +147,7 @@ def _file(
 def _at(finding: Finding) -> str:
     if not finding.at:
         return ""
-    from validator.rules.content import span_text
+    from validator.rules.spans import span_text
 
     shown = ", ".join(span_text(s) for s in finding.at[:6])
     more = f" and {len(finding.at) - 6} more" if len(finding.at) > 6 else ""
@@ -156,7 +156,7 @@ def _at(finding: Finding) -> str:
 
 def content_summary(content: ContentFacts) -> str:
     """What ``--content`` looked at, in one line: how many frames and where, faces, cuts, sound."""
-    from validator.rules.content import mmss
+    from validator.rules.spans import mmss
 
     samples = content.samples
     parts: list[str] = []
