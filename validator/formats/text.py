@@ -179,7 +179,8 @@ def content_summary(content: ContentFacts) -> str:
     if content.samples_failed:
         parts.append(f"{content.samples_failed} undecodable")
     cuts = len(content.cuts)
-    parts.append(f"{cuts} cut{'s' if cuts != 1 else ''} ({content.cut_candidates} candidates checked)")
+    candidates = f"{content.cut_candidates} candidate{'s' if content.cut_candidates != 1 else ''}"
+    parts.append(f"{cuts} cut{'s' if cuts != 1 else ''} ({candidates} checked)")
     audio = content.audio
     if audio is not None:
         parts.append(
