@@ -1,0 +1,313 @@
+"""Run each file's check in a forked worker process that can be stopped: the hard limits of a probe.
+
+The reader's deadline (:class:`~validator.probe.reader.Limits`) is only checked when FFmpeg reads;
+once FFmpeg has the bytes it may parse, allocate and index for as long as it likes, and a thread
+cannot be stopped in the middle of C code. So ``check_files`` hands each file to a child forked
+from the already-imported process (no new interpreter, no ``import av`` again: a fork costs about
+a millisecond) and reused for the next file. The parent waits on the children's pipes and
+ends a child that
+
+- is still at a file when its time limit and :data:`GRACE` are over (``SIGKILL``), or
+- holds more than :attr:`HardLimits.memory` beyond what it held when forked (the child's own
+  ``RLIMIT_DATA`` makes FFmpeg's allocations fail past that; the parent reads the child's resident
+  size from ``/proc`` as a second line, for allocations ``RLIMIT_DATA`` does not count).
+
+Such a file gets the ``fallback`` result (a ``probe-limit`` finding) and the batch carries on with a
+fresh child. Where ``os.fork`` does not exist (Windows), :func:`available` is false and the caller
+runs the files in-process, with the reader's soft limits only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import struct
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+GRACE = 0.3
+"""Seconds past its time limit a child gets to answer on its own (with the reader's own, clearer
+reason) before it is ended: the file still ends within its limit plus one second."""
+POLL = 0.05
+"""Seconds between looks at the busy children's memory."""
+RECYCLE = 64 * 1024 * 1024
+"""A child that has grown this much past its start (FFmpeg's and Python's heaps rarely shrink) is
+replaced after its file, so every probe starts with its whole memory allowance."""
+_LENGTH = struct.Struct(">Q")
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True, slots=True)
+class HardLimits:
+    """What one file's probe may use before its process is ended."""
+
+    seconds: float
+    """Wall time per file; the child is ended :data:`GRACE` after it."""
+    memory: int = 256 * 1024 * 1024
+    """Bytes one probe may hold beyond the process's own (about 300 MB with Python's overhead)."""
+
+
+def available() -> bool:
+    """Whether files can be checked in stoppable workers here (``os.fork`` exists)."""
+    return hasattr(os, "fork")
+
+
+def resident(pid: int) -> int | None:
+    """Resident bytes of process ``pid``; ``None`` where ``/proc`` does not tell."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _data_bytes() -> int | None:
+    """This process's private writable memory (what ``RLIMIT_DATA`` counts), from ``/proc``."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_cap: int | None = None
+"""In a worker child: the memory allowance of its probe (for the reason a failed allocation gives)."""
+
+
+def memory_cap() -> int | None:
+    """The memory allowance in force in this process (a worker child); ``None`` elsewhere."""
+    return _cap
+
+
+class Pool(Generic[Item, Result]):
+    """Children forked from this process that each run ``task`` on one item at a time.
+
+    ``task`` must not raise (a check returns its finding); it and every item and result cross a
+    pipe pickled. ``fallback(item, reason)`` is the result of an item whose child was ended.
+    Use as a context manager: leaving it ends every child.
+    """
+
+    def __init__(
+        self,
+        task: Callable[[Item], Result],
+        fallback: Callable[[Item, str], Result],
+        limits: HardLimits,
+        jobs: int = 1,
+    ) -> None:
+        self._task = task
+        self._fallback = fallback
+        self.limits = limits
+        self.jobs = max(1, jobs)
+        self._idle: list[_Child] = []
+
+    def __enter__(self) -> Pool[Item, Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End every idle child (busy ones are ended where they are found busy)."""
+        while self._idle:
+            self._idle.pop().end()
+
+    def run(
+        self, items: Sequence[Item], on_done: Callable[[int, Result, float], None] | None = None
+    ) -> list[Result]:
+        """Every item's result, in input order; ``on_done(index, result, seconds)`` as each ends."""
+        results: dict[int, Result] = {}
+        queue = deque(range(len(items)))
+        busy: dict[int, _Child] = {}
+        try:
+            while queue or busy:
+                while queue and len(busy) < self.jobs:
+                    child = self._idle.pop() if self._idle else _Child.fork(self._task, self.limits.memory)
+                    index = queue.popleft()
+                    child.give(index, items[index], self.limits.seconds + GRACE)
+                    busy[child.reader] = child
+                for child, result in self._wait(busy, items):
+                    index, seconds = child.index, time.monotonic() - child.started
+                    results[index] = result
+                    if child.alive and child.grown() < RECYCLE:
+                        self._idle.append(child)
+                    else:
+                        child.end()
+                    if on_done is not None:
+                        on_done(index, result, seconds)
+        finally:
+            for child in busy.values():
+                child.end()
+        return [results[i] for i in range(len(items))]
+
+    def _wait(self, busy: dict[int, _Child], items: Sequence[Item]) -> list[tuple[_Child, Result]]:
+        """The children that finished (or were ended) within one :data:`POLL`, removed from ``busy``."""
+        now = time.monotonic()
+        timeout = max(0.0, min(POLL, *(c.deadline - now for c in busy.values())))
+        ready, _, _ = select.select(list(busy), [], [], timeout)
+        done: list[tuple[_Child, Result]] = []
+        for fd in ready:
+            child = busy.pop(fd)
+            answer = child.receive()
+            if answer is None:
+                done.append((child, self._fallback(items[child.index], child.death())))
+            else:
+                done.append((child, cast(Result, answer)))
+        now = time.monotonic()
+        for fd, child in list(busy.items()):
+            reason = None
+            if now > child.deadline:
+                reason = f"was stopped at its {self.limits.seconds:g} s time limit"
+            elif child.grown() > self.limits.memory:
+                reason = f"was stopped at its {self.limits.memory // 2**20} MiB memory limit"
+            if reason is not None:
+                child.end()
+                del busy[fd]
+                done.append((child, self._fallback(items[child.index], reason)))
+        return done
+
+
+class _Child:
+    """One forked worker and the two pipes to it."""
+
+    def __init__(self, pid: int, writer: int, reader: int, baseline: int | None) -> None:
+        self.pid, self.writer, self.reader, self.baseline = pid, writer, reader, baseline
+        self.alive = True
+        self.index = -1
+        self.started = self.deadline = 0.0
+        self.status: int | None = None
+
+    @classmethod
+    def fork(cls, task: Callable[[Any], Any], memory: int) -> _Child:
+        down_read, down_write = os.pipe()  # items, parent to child
+        up_read, up_write = os.pipe()  # results, child to parent
+        baseline = resident(os.getpid())
+        pid = os.fork()
+        if pid == 0:  # the child: serve until the parent closes the pipe, never return into the caller
+            status = 1
+            try:
+                os.close(down_write)
+                os.close(up_read)
+                _serve(task, down_read, up_write, memory)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(down_read)
+        os.close(up_write)
+        return cls(pid, down_write, up_read, baseline)
+
+    def give(self, index: int, item: object, seconds: float) -> None:
+        import pickle
+
+        self.index, self.started = index, time.monotonic()
+        self.deadline = self.started + seconds
+        _send(self.writer, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+
+    def receive(self) -> Any:
+        """The child's answer; ``None`` when it died instead of answering."""
+        import pickle
+
+        payload = _receive(self.reader)
+        if payload is None:
+            self.end()
+            return None
+        return pickle.loads(payload)
+
+    def grown(self) -> int:
+        """Bytes the child holds beyond what it held when forked (0 where unknown)."""
+        now = resident(self.pid) if self.alive else None
+        return 0 if now is None or self.baseline is None else now - self.baseline
+
+    def death(self) -> str:
+        """Why the child ended without an answer, as a reason ending "the probe ..."."""
+        code = self.status
+        if code is not None and code < 0:
+            return f"process ended on signal {-code} ({signal.Signals(-code).name}): FFmpeg crashed"
+        return f"process ended without an answer (exit status {code})"
+
+    def end(self) -> None:
+        """End the child (at once: whatever it was doing is abandoned) and reap it."""
+        if not self.alive:
+            return
+        self.alive = False
+        for fd in (self.writer, self.reader):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        self.status = os.waitstatus_to_exitcode(status)
+
+
+def _serve(task: Callable[[Any], Any], reader: int, writer: int, memory: int) -> None:
+    """The child's loop: one item in, one result out, until the parent closes the pipe."""
+    import pickle
+
+    global _cap
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly: the parent reports
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _cap = memory
+    _limit_data(memory)
+    while True:
+        payload = _receive(reader)
+        if payload is None:
+            return
+        result = task(pickle.loads(payload))
+        _send(writer, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+
+
+def _limit_data(memory: int) -> None:
+    """Make allocations past ``memory`` more than now fail in this process (FFmpeg then answers
+    ENOMEM, Python raises ``MemoryError``); ``RLIMIT_AS`` would count the address space FFmpeg's
+    threads reserve but never use."""
+    held = _data_bytes()
+    if held is None:
+        return
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        soft = held + memory
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # the parent's resident-size watch still holds
+
+
+def _send(fd: int, payload: bytes) -> None:
+    view = memoryview(_LENGTH.pack(len(payload)) + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int) -> bytes | None:
+    """One message, or ``None`` at end of file (the other side closed or died)."""
+    head = _read_exactly(fd, _LENGTH.size)
+    if head is None:
+        return None
+    return _read_exactly(fd, _LENGTH.unpack(head)[0])
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    while size > 0:
+        try:
+            chunk = os.read(fd, min(size, 1 << 20))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
