@@ -90,10 +90,11 @@ def check_files(
 ) -> BatchReport:
     """Check many files in parallel; results come back in input order.
 
-    Each file is checked in a worker process that is ended when it passes its time limit or memory
-    allowance (:mod:`validator.worker`): FFmpeg cannot be stopped from the outside while it parses,
-    and a thread cannot be ended. Where processes cannot be forked, files are checked in threads here
-    (FFmpeg releases the GIL while it parses), bounded only by the reader's limits.
+    A file's check ends by its time limit plus a fraction of a second and holds at most its memory
+    allowance, whatever FFmpeg makes of it (:mod:`validator.worker`): one file in a thread of this
+    process under a memory limit, abandoned at its deadline; a batch in forked worker processes that
+    are ended there. Where processes cannot be forked, a batch is checked in threads (FFmpeg releases
+    the GIL while it parses), bounded only by the reader's limits.
     """
     from validator import worker
 
@@ -113,11 +114,21 @@ def check_files(
         if on_done is not None:
             on_done(reports[index])
 
-    if worker.available():
+    hard = worker.HardLimits(limits.seconds)
+    if len(paths) == 1 and hasattr(os, "fork"):  # where RLIMIT_DATA exists, as fork does
+        started = time.perf_counter()
+        done(0, worker.run_alone(one, paths[0], stopped, hard), time.perf_counter() - started)
+    elif worker.available():
+        import gc
+
         import av  # noqa: F401  # before the fork: a child started after a stopped one needs no import
 
-        with worker.Pool(one, stopped, worker.HardLimits(limits.seconds), workers) as pool:
-            pool.run(list(paths), done)
+        gc.freeze()  # the children's collections then leave the parent's objects (and pages) alone
+        try:
+            with worker.Pool(one, stopped, hard, workers) as pool:
+                pool.run(list(paths), done)
+        finally:
+            gc.unfreeze()
     else:
         _in_threads(paths, one, done, workers)
     return BatchReport(tuple(reports[i] for i in range(len(paths))), profile.name, strict)

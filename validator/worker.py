@@ -1,28 +1,29 @@
-"""Run each file's check in a forked worker process that can be stopped: the hard limits of a probe.
+"""Stop a file's check that runs too long or grows too big: the hard limits of a probe.
 
 The reader's deadline (:class:`~validator.probe.reader.Limits`) is only checked when FFmpeg reads;
-once FFmpeg has the bytes it may parse, allocate and index for as long as it likes, and a thread
-cannot be stopped in the middle of C code. So ``check_files`` hands each file to a child forked
-from the already-imported process (no new interpreter, no ``import av`` again: a fork costs about
-a millisecond) and reused for the next file. The parent waits on the children's pipes and
-ends a child that
+once FFmpeg has the bytes it may parse, allocate and index for as long as it likes, and FFmpeg
+cannot be interrupted in the middle of its C code. Two ways round that, by what they cost:
 
-- is still at a file when its time limit and :data:`GRACE` are over (``SIGKILL``), or
-- holds more than :attr:`HardLimits.memory` beyond what it held when forked (the child's own
-  ``RLIMIT_DATA`` makes FFmpeg's allocations fail past that; the parent reads the child's resident
-  size from ``/proc`` as a second line, for allocations ``RLIMIT_DATA`` does not count).
+- :class:`Pool`, for a batch: each file goes to a child forked from the already-imported process (no
+  new interpreter, no second ``import av``) and reused for the next file. The parent waits on the
+  children's pipes and ends (``SIGKILL``) a child still at a file :data:`GRACE` after its time
+  limit, or holding more than :attr:`HardLimits.memory` beyond what it held when forked (the child's
+  own ``RLIMIT_DATA`` makes allocations past that fail; the parent reads the child's resident size
+  from ``/proc`` as a second line). The batch carries on with a fresh child.
+- :func:`run_alone`, for one file: the fork, the child's first-call imports and its copy-on-write
+  faults cost a one-file ``check`` some 20-40 ms of its ~300, so the file is probed in a thread of
+  this process under a process-wide ``RLIMIT_DATA``; at its time limit the caller gets the
+  ``fallback`` result at once and the thread is abandoned (a daemon: a command that reports and
+  exits takes it with it; a library caller's keeps the memory cap until FFmpeg lets go).
 
-Such a file gets the ``fallback`` result (a ``probe-limit`` finding) and the batch carries on with a
-fresh child. Where ``os.fork`` does not exist (Windows), :func:`available` is false and the caller
-runs the files in-process, with the reader's soft limits only.
+Where ``os.fork`` does not exist (Windows), :func:`available` is false and the caller runs a batch
+in threads, with the reader's soft limits only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import select
-import signal
 import struct
 import time
 from collections import deque
@@ -53,6 +54,37 @@ class HardLimits:
     """Wall time per file; the child is ended :data:`GRACE` after it."""
     memory: int = 256 * 1024 * 1024
     """Bytes one probe may hold beyond the process's own (about 300 MB with Python's overhead)."""
+
+
+def run_alone(
+    task: Callable[[Item], Result],
+    item: Item,
+    fallback: Callable[[Item, str], Result],
+    limits: HardLimits,
+) -> Result:
+    """``task(item)`` in a thread of this process, capped in memory; ``fallback`` past the time."""
+    import threading
+
+    answer: list[Result] = []
+
+    def probe() -> None:
+        global _cap
+        restore = _limit_data(limits.memory)
+        _cap = limits.memory
+        try:
+            answer.append(task(item))
+        finally:
+            _cap = None
+            restore()
+
+    thread = threading.Thread(target=probe, name="avatar-preflight-probe", daemon=True)
+    thread.start()
+    thread.join(limits.seconds + GRACE)
+    if answer:
+        return answer[0]
+    if thread.is_alive():
+        return fallback(item, f"was stopped at its {limits.seconds:g} s time limit")
+    return fallback(item, "ended without an answer")
 
 
 def available() -> bool:
@@ -152,6 +184,7 @@ class Pool(Generic[Item, Result]):
 
     def _wait(self, busy: dict[int, _Child], items: Sequence[Item]) -> list[tuple[_Child, Result]]:
         """The children that finished (or were ended) within one :data:`POLL`, removed from ``busy``."""
+        import select
         now = time.monotonic()
         timeout = max(0.0, min(POLL, *(c.deadline - now for c in busy.values())))
         ready, _, _ = select.select(list(busy), [], [], timeout)
@@ -230,6 +263,8 @@ class _Child:
 
     def death(self) -> str:
         """Why the child ended without an answer, as a reason ending "the probe ..."."""
+        import signal
+
         code = self.status
         if code is not None and code < 0:
             return f"process ended on signal {-code} ({signal.Signals(-code).name}): FFmpeg crashed"
@@ -237,6 +272,7 @@ class _Child:
 
     def end(self) -> None:
         """End the child (at once: whatever it was doing is abandoned) and reap it."""
+        import signal
         if not self.alive:
             return
         self.alive = False
@@ -252,6 +288,7 @@ class _Child:
 def _serve(task: Callable[[Any], Any], reader: int, writer: int, memory: int) -> None:
     """The child's loop: one item in, one result out, until the parent closes the pipe."""
     import pickle
+    import signal  # not at the top: its enums cost a one-file check (which forks nothing) 12 ms
 
     global _cap
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly: the parent reports
@@ -266,23 +303,32 @@ def _serve(task: Callable[[Any], Any], reader: int, writer: int, memory: int) ->
         _send(writer, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
 
 
-def _limit_data(memory: int) -> None:
+def _limit_data(memory: int) -> Callable[[], None]:
     """Make allocations past ``memory`` more than now fail in this process (FFmpeg then answers
-    ENOMEM, Python raises ``MemoryError``); ``RLIMIT_AS`` would count the address space FFmpeg's
-    threads reserve but never use."""
+    ENOMEM, Python raises ``MemoryError``); returns what puts the limit back. ``RLIMIT_AS`` would
+    count the address space FFmpeg's threads reserve but never use."""
     held = _data_bytes()
-    if held is None:
-        return
     try:
         import resource
-
-        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        soft = held + memory
+    except ImportError:  # no resource module: the parent's resident-size watch, where there is one
+        return _nothing
+    if held is None:
+        return _nothing
+    try:
+        before = resource.getrlimit(resource.RLIMIT_DATA)
+        soft, hard = held + memory, before[1]
         if hard != resource.RLIM_INFINITY:
             soft = min(soft, hard)
+        if before[0] != resource.RLIM_INFINITY and before[0] < soft:
+            return _nothing  # a tighter limit is in force already
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-    except (ImportError, ValueError, OSError):
-        pass  # the parent's resident-size watch still holds
+    except (ValueError, OSError):
+        return _nothing
+    return lambda: resource.setrlimit(resource.RLIMIT_DATA, before)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _send(fd: int, payload: bytes) -> None:
