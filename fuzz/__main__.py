@@ -97,9 +97,9 @@ def _checker(args: argparse.Namespace, limits: Limits, stack: ExitStack) -> Chec
     def task(item: tuple[str, bool]) -> tuple[str, str | None]:
         return _check(Path(item[0]), item[1], limits)
 
-    def stopped(item: tuple[str, bool], reason: str) -> tuple[str, str | None]:
-        if "ended" in reason:  # the worker died (a crash), it was not stopped
-            return "CRASH", f"the probe {reason}"
+    def stopped(item: tuple[str, bool], stop: worker.Stop) -> tuple[str, str | None]:
+        if not stop.limit:  # the worker died (a crash), it was not stopped
+            return "CRASH", f"the probe {stop.reason}"
         return "probe-limit (stopped)", None
 
     import av  # noqa: F401  # imported once, before the first fork

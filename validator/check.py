@@ -106,8 +106,9 @@ def check_files(
     def one(path: str) -> FileReport:
         return check_file(path, transparent, profile=profile, deep=deep, limits=limits)
 
-    def stopped(path: str, reason: str) -> FileReport:
-        return FileReport(path, None, _limit(path, f"the probe {reason}", profile), transparent)
+    def stopped(path: str, stop: worker.Stop) -> FileReport:
+        found = checks.unreadable(path, f"the probe {stop.reason}", limit=stop.limit, profile=profile)
+        return FileReport(path, None, found, transparent)
 
     def done(index: int, report: FileReport, seconds: float) -> None:
         reports[index] = replace(report, seconds=seconds)
@@ -115,7 +116,7 @@ def check_files(
             on_done(reports[index])
 
     hard = worker.HardLimits(limits.seconds)
-    if len(paths) == 1 and hasattr(os, "fork"):  # where RLIMIT_DATA exists, as fork does
+    if len(paths) == 1:
         started = time.perf_counter()
         done(0, worker.run_alone(one, paths[0], stopped, hard), time.perf_counter() - started)
     elif worker.available():

@@ -37,6 +37,8 @@ Result = TypeVar("Result")
 GRACE = 0.3
 """Seconds past its time limit a child gets to answer on its own (with the reader's own, clearer
 reason) before it is ended: the file still ends within its limit plus one second."""
+DEPTH = 2
+"""Items given to a child at once: the one it checks and the next."""
 POLL = 0.05
 """Seconds between looks at the busy children's memory."""
 RECYCLE = 64 * 1024 * 1024
@@ -44,6 +46,16 @@ RECYCLE = 64 * 1024 * 1024
 replaced after its file, so every probe starts with its whole memory allowance."""
 _LENGTH = struct.Struct(">Q")
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Why an item has no answer of its own: what ``fallback`` is given."""
+
+    reason: str
+    """Words that follow "the probe": ``was stopped at its 15 s time limit``."""
+    limit: bool = True
+    """Stopped at a limit; ``False``: the process died on its own (a crash)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +71,7 @@ class HardLimits:
 def run_alone(
     task: Callable[[Item], Result],
     item: Item,
-    fallback: Callable[[Item, str], Result],
+    fallback: Callable[[Item, Stop], Result],
     limits: HardLimits,
 ) -> Result:
     """``task(item)`` in a thread of this process, capped in memory; ``fallback`` past the time."""
@@ -83,8 +95,8 @@ def run_alone(
     if answer:
         return answer[0]
     if thread.is_alive():
-        return fallback(item, f"was stopped at its {limits.seconds:g} s time limit")
-    return fallback(item, "ended without an answer")
+        return fallback(item, Stop(f"was stopped at its {limits.seconds:g} s time limit"))
+    return fallback(item, Stop("ended without an answer", limit=False))
 
 
 def available() -> bool:
@@ -126,14 +138,14 @@ class Pool(Generic[Item, Result]):
     """Children forked from this process that each run ``task`` on one item at a time.
 
     ``task`` must not raise (a check returns its finding); it and every item and result cross a
-    pipe pickled. ``fallback(item, reason)`` is the result of an item whose child was ended.
+    pipe pickled. ``fallback(item, stop)`` is the result of an item whose child was ended or died.
     Use as a context manager: leaving it ends every child.
     """
 
     def __init__(
         self,
         task: Callable[[Item], Result],
-        fallback: Callable[[Item, str], Result],
+        fallback: Callable[[Item, Stop], Result],
         limits: HardLimits,
         jobs: int = 1,
     ) -> None:
@@ -160,54 +172,77 @@ class Pool(Generic[Item, Result]):
         """Every item's result, in input order; ``on_done(index, result, seconds)`` as each ends."""
         results: dict[int, Result] = {}
         queue = deque(range(len(items)))
-        busy: dict[int, _Child] = {}
+        active: list[_Child] = []
         try:
-            while queue or busy:
-                while queue and len(busy) < self.jobs:
-                    child = self._idle.pop() if self._idle else _Child.fork(self._task, self.limits.memory)
-                    index = queue.popleft()
-                    child.give(index, items[index], self.limits.seconds + GRACE)
-                    busy[child.reader] = child
-                for child, result in self._wait(busy, items):
-                    index, seconds = child.index, time.monotonic() - child.started
+            while queue or any(c.pending for c in active):
+                self._fill(active, queue, items)
+                for index, result, seconds in self._wait(active, queue, items):
                     results[index] = result
-                    if child.alive and child.grown() < RECYCLE:
-                        self._idle.append(child)
-                    else:
-                        child.end()
                     if on_done is not None:
                         on_done(index, result, seconds)
         finally:
-            for child in busy.values():
-                child.end()
+            for child in active:
+                if child.pending or not child.alive:
+                    child.end()
+                else:
+                    self._idle.append(child)
         return [results[i] for i in range(len(items))]
 
-    def _wait(self, busy: dict[int, _Child], items: Sequence[Item]) -> list[tuple[_Child, Result]]:
-        """The children that finished (or were ended) within one :data:`POLL`, removed from ``busy``."""
+    def _fill(self, active: list[_Child], queue: deque[int], items: Sequence[Item]) -> None:
+        """Up to ``jobs`` children, each given up to :data:`DEPTH` items: the next one waits in its
+        pipe, so a child goes on without waiting for this process to be scheduled."""
+        while queue and len(active) < self.jobs:
+            active.append(self._idle.pop() if self._idle else _Child.fork(self._task, self.limits.memory))
+        for child in active:
+            while queue and len(child.pending) < DEPTH and not child.retiring:
+                index = queue.popleft()
+                child.give(index, items[index], self.limits.seconds + GRACE)
+
+    def _wait(
+        self, active: list[_Child], queue: deque[int], items: Sequence[Item]
+    ) -> list[tuple[int, Result, float]]:
+        """(index, result, seconds) of the items that ended within one :data:`POLL`. A child that
+        is ended, died or has grown too much leaves ``active``; its waiting items go back first."""
         import select
+
+        busy = {c.reader: c for c in active if c.pending}
         now = time.monotonic()
         timeout = max(0.0, min(POLL, *(c.deadline - now for c in busy.values())))
         ready, _, _ = select.select(list(busy), [], [], timeout)
-        done: list[tuple[_Child, Result]] = []
+        done: list[tuple[int, Result, float]] = []
         for fd in ready:
-            child = busy.pop(fd)
-            answer = child.receive()
+            child = busy[fd]
+            answer, now = child.receive(), time.monotonic()
+            index, seconds = child.pending[0], now - child.started
             if answer is None:
-                done.append((child, self._fallback(items[child.index], child.death())))
-            else:
-                done.append((child, cast(Result, answer)))
+                done.append((index, self._fallback(items[index], Stop(child.death(), limit=False)), seconds))
+                self._drop(child, active, queue)
+                continue
+            done.append((index, cast(Result, answer), seconds))
+            child.next(now, self.limits.seconds + GRACE)
+            child.retiring = child.retiring or child.grown() >= RECYCLE
+            if child.retiring and not child.pending:
+                self._drop(child, active, queue)
         now = time.monotonic()
-        for fd, child in list(busy.items()):
+        for child in [c for c in busy.values() if c.alive and c.pending]:
             reason = None
             if now > child.deadline:
                 reason = f"was stopped at its {self.limits.seconds:g} s time limit"
             elif child.grown() > self.limits.memory:
                 reason = f"was stopped at its {self.limits.memory // 2**20} MiB memory limit"
             if reason is not None:
-                child.end()
-                del busy[fd]
-                done.append((child, self._fallback(items[child.index], reason)))
+                index = child.pending[0]
+                done.append((index, self._fallback(items[index], Stop(reason)), now - child.started))
+                self._drop(child, active, queue)
         return done
+
+    @staticmethod
+    def _drop(child: _Child, active: list[_Child], queue: deque[int]) -> None:
+        """End ``child``; the items given to it after the one it was at go back to the queue."""
+        waiting = list(child.pending)[1:]
+        child.end()
+        active.remove(child)
+        queue.extendleft(reversed(waiting))
 
 
 class _Child:
@@ -216,7 +251,10 @@ class _Child:
     def __init__(self, pid: int, writer: int, reader: int, baseline: int | None) -> None:
         self.pid, self.writer, self.reader, self.baseline = pid, writer, reader, baseline
         self.alive = True
-        self.index = -1
+        self.retiring = False
+        """Given no more items: it has grown past :data:`RECYCLE`."""
+        self.pending: deque[int] = deque()
+        """The items given, in order: the first is the one being checked."""
         self.started = self.deadline = 0.0
         self.status: int | None = None
 
@@ -242,9 +280,16 @@ class _Child:
     def give(self, index: int, item: object, seconds: float) -> None:
         import pickle
 
-        self.index, self.started = index, time.monotonic()
-        self.deadline = self.started + seconds
+        if not self.pending:
+            self.next(time.monotonic(), seconds, starting=True)
+        self.pending.append(index)
         _send(self.writer, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+
+    def next(self, now: float, seconds: float, *, starting: bool = False) -> None:
+        """The first item answered (unless ``starting``): the clock starts for the one after it."""
+        if not starting:
+            self.pending.popleft()
+        self.started, self.deadline = now, now + seconds
 
     def receive(self) -> Any:
         """The child's answer; ``None`` when it died instead of answering."""
@@ -273,6 +318,7 @@ class _Child:
     def end(self) -> None:
         """End the child (at once: whatever it was doing is abandoned) and reap it."""
         import signal
+
         if not self.alive:
             return
         self.alive = False
