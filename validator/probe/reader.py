@@ -91,8 +91,8 @@ class Limits:
     with its audio, and a million is 2.5 hours of it."""
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.seconds) and self.seconds > 0):
-            raise ValueError(f"a probe's time limit must be a positive number of seconds, not {self.seconds}")
+        if not (math.isfinite(self.seconds) and self.seconds >= 0):  # 0: give up at the first read
+            raise ValueError(f"a probe's time limit must be a finite number of seconds, not {self.seconds}")
 
 
 DEFAULT_LIMITS = Limits()
