@@ -239,3 +239,24 @@ def test_the_library_refuses_a_time_limit_that_is_none(seconds: float) -> None:
 
     with pytest.raises(ValueError, match="time limit"):
         Limits(seconds=seconds)
+
+
+def _ebml(element_id: int, *payload: bytes) -> bytes:
+    body = b"".join(payload)
+    size = (0x01 << 56 | len(body)).to_bytes(8, "big")  # the 8-byte size vint: any length
+    return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + size + body
+
+
+def test_a_matroska_file_of_many_tracks_is_refused_from_its_header(tmp_path: Path) -> None:
+    from validator import check_file
+
+    entries = [
+        _ebml(0xAE, _ebml(0xD7, bytes([n])), _ebml(0x83, b"\x01"), _ebml(0x86, b"V_VP9"))
+        for n in range(1, 101)
+    ]
+    head = _ebml(0x1A45DFA3, _ebml(0x4282, b"webm"))
+    path = tmp_path / "tracks.webm"
+    path.write_bytes(head + _ebml(0x18538067, _ebml(0x1654AE6B, *entries)))
+    report = check_file(path)
+    assert [f.rule for f in report.findings] == ["probe-limit"]
+    assert "it has 100 tracks, past the limit of 32" in report.findings[0].message
