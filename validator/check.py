@@ -69,9 +69,9 @@ def _limit(name: str, reason: str, profile: Profile) -> tuple[Finding, ...]:
 
 
 def _memory_reason() -> str:
-    from validator.worker import memory_cap
+    from validator import memory
 
-    cap = memory_cap()
+    cap = memory.cap()
     if cap is None:
         return "the probe ran out of memory"
     return f"the probe ran out of its {cap // 2**20} MiB memory limit"

@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
+from validator import memory
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -45,7 +47,6 @@ RECYCLE = 64 * 1024 * 1024
 """A child that has grown this much past its start (FFmpeg's and Python's heaps rarely shrink) is
 replaced after its file, so every probe starts with its whole memory allowance."""
 _LENGTH = struct.Struct(">Q")
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,10 @@ def run_alone(
     answer: list[Result] = []
 
     def probe() -> None:
-        global _cap
-        restore = _limit_data(limits.memory)
-        _cap = limits.memory
+        restore = memory.limit(limits.memory)
         try:
             answer.append(task(item))
         finally:
-            _cap = None
             restore()
 
     thread = threading.Thread(target=probe, name="avatar-preflight-probe", daemon=True)
@@ -102,36 +100,6 @@ def run_alone(
 def available() -> bool:
     """Whether files can be checked in stoppable workers here (``os.fork`` exists)."""
     return hasattr(os, "fork")
-
-
-def resident(pid: int) -> int | None:
-    """Resident bytes of process ``pid``; ``None`` where ``/proc`` does not tell."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _data_bytes() -> int | None:
-    """This process's private writable memory (what ``RLIMIT_DATA`` counts), from ``/proc``."""
-    try:
-        with open("/proc/self/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"VmData:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-_cap: int | None = None
-"""In a worker child: the memory allowance of its probe (for the reason a failed allocation gives)."""
-
-
-def memory_cap() -> int | None:
-    """The memory allowance in force in this process (a worker child); ``None`` elsewhere."""
-    return _cap
 
 
 class Pool(Generic[Item, Result]):
@@ -259,17 +227,17 @@ class _Child:
         self.status: int | None = None
 
     @classmethod
-    def fork(cls, task: Callable[[Any], Any], memory: int) -> _Child:
+    def fork(cls, task: Callable[[Any], Any], allowance: int) -> _Child:
         down_read, down_write = os.pipe()  # items, parent to child
         up_read, up_write = os.pipe()  # results, child to parent
-        baseline = resident(os.getpid())
+        baseline = memory.resident(os.getpid())
         pid = os.fork()
         if pid == 0:  # the child: serve until the parent closes the pipe, never return into the caller
             status = 1
             try:
                 os.close(down_write)
                 os.close(up_read)
-                _serve(task, down_read, up_write, memory)
+                _serve(task, down_read, up_write, allowance)
                 status = 0
             finally:
                 os._exit(status)
@@ -303,7 +271,7 @@ class _Child:
 
     def grown(self) -> int:
         """Bytes the child holds beyond what it held when forked (0 where unknown)."""
-        now = resident(self.pid) if self.alive else None
+        now = memory.resident(self.pid) if self.alive else None
         return 0 if now is None or self.baseline is None else now - self.baseline
 
     def death(self) -> str:
@@ -331,50 +299,20 @@ class _Child:
         self.status = os.waitstatus_to_exitcode(status)
 
 
-def _serve(task: Callable[[Any], Any], reader: int, writer: int, memory: int) -> None:
+def _serve(task: Callable[[Any], Any], reader: int, writer: int, allowance: int) -> None:
     """The child's loop: one item in, one result out, until the parent closes the pipe."""
     import pickle
     import signal  # not at the top: its enums cost a one-file check (which forks nothing) 12 ms
 
-    global _cap
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly: the parent reports
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _cap = memory
-    _limit_data(memory)
+    memory.limit(allowance)
     while True:
         payload = _receive(reader)
         if payload is None:
             return
         result = task(pickle.loads(payload))
         _send(writer, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-
-
-def _limit_data(memory: int) -> Callable[[], None]:
-    """Make allocations past ``memory`` more than now fail in this process (FFmpeg then answers
-    ENOMEM, Python raises ``MemoryError``); returns what puts the limit back. ``RLIMIT_AS`` would
-    count the address space FFmpeg's threads reserve but never use."""
-    held = _data_bytes()
-    try:
-        import resource
-    except ImportError:  # no resource module: the parent's resident-size watch, where there is one
-        return _nothing
-    if held is None:
-        return _nothing
-    try:
-        before = resource.getrlimit(resource.RLIMIT_DATA)
-        soft, hard = held + memory, before[1]
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
-        if before[0] != resource.RLIM_INFINITY and before[0] < soft:
-            return _nothing  # a tighter limit is in force already
-        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-    except (ValueError, OSError):
-        return _nothing
-    return lambda: resource.setrlimit(resource.RLIMIT_DATA, before)
-
-
-def _nothing() -> None:
-    pass
 
 
 def _send(fd: int, payload: bytes) -> None:
