@@ -161,10 +161,11 @@ class Pool(Generic[Item, Result]):
         pipe, so a child goes on without waiting for this process to be scheduled."""
         while queue and len(active) < self.jobs:
             active.append(self._idle.pop() if self._idle else _Child.fork(self._task, self.limits.memory))
-        for child in active:
-            while queue and len(child.pending) < DEPTH and not child.retiring:
-                index = queue.popleft()
-                child.give(index, items[index], self.limits.seconds + GRACE)
+        for depth in range(1, DEPTH + 1):  # one each first: no file waits while a child is idle
+            for child in active:
+                if queue and len(child.pending) < depth and not child.retiring:
+                    index = queue.popleft()
+                    child.give(index, items[index], self.limits.seconds + GRACE)
 
     def _wait(
         self, active: list[_Child], queue: deque[int], items: Sequence[Item]

@@ -151,6 +151,12 @@ def test_three_hostile_files_at_once_each_end_in_time(
     run = _check(tmp_path, "--timeout", "2", "--jobs", "3", *map(str, copies), timeout=2)
     assert all(run.rules(c.name) == ["probe-limit"] for c in copies)
     _assert_bounded(run, baseline, 2)
+    slow = [tmp_path / f"slow-{i}.mp4" for i in range(3)]  # three workers stopped side by side
+    for copy in slow:
+        copy.symlink_to(hostile["slow"])
+    run = _check(tmp_path, "--timeout", "0.5", "--jobs", "3", *map(str, slow), timeout=0.5)
+    assert all(run.rules(c.name) == ["probe-limit"] for c in slow)
+    _assert_bounded(run, baseline, 0.5)
 
 
 def test_a_probe_that_runs_long_is_stopped_and_the_batch_goes_on(
