@@ -43,6 +43,8 @@ class Spec:
     negation: str | None = None
     """A switch's ``--no-...`` flag."""
     min: float | None = None
+    max: float | None = None
+    """The largest value accepted; with ``min``, a float outside both (``nan``, ``inf``) is refused."""
     metavar: str | None = None
     file_okay: bool = True
     """``False``: the value names a folder, and an existing file is a usage error."""
@@ -122,6 +124,7 @@ class CheckArgs:
             "--timeout",
             read=float,
             min=0.1,
+            max=3600.0,
             metavar="SECONDS",
             help="Seconds one file's probe may take before it is reported and skipped.",
         ),

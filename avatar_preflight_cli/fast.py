@@ -98,6 +98,8 @@ def _value(spec: Spec, text: str) -> object | None:
         return None
     if spec.min is not None and isinstance(value, (int, float)) and value < spec.min:
         return None
+    if spec.max is not None and isinstance(value, (int, float)) and value > spec.max:
+        return None
     if isinstance(value, Path) and not spec.file_okay and value.exists() and not value.is_dir():
         return None
     return value

@@ -1,8 +1,12 @@
 """Run the fuzzer: ``python -m fuzz --cases 10000 --seed 1``.
 
-Each distinct mutated file is checked in-process under the probe's limits (a tenth with ``--deep``), its
-report rendered to strict JSON, and the run fails if any case raised, met an unanticipated error, ran
-past its limit, or the process grew past the memory bound. Deterministic for a given seed.
+Each distinct mutated file is checked under the probe's limits (a tenth with ``--deep``), its report
+rendered to strict JSON, and the run fails if any case raised, met an unanticipated error, crashed
+its process, ran past its limit, or the process grew past the memory bound. Deterministic for a
+given seed. Where processes can be forked, each case is checked in a worker of
+:class:`validator.worker.Pool` as ``check`` does a batch, so one case's memory is bounded as a
+probe's is (the worker is ended past its limits, and the case is a ``probe-limit``, not a
+failure); ``--in-process`` checks them in this process instead.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fuzz.mutate import MUTATIONS, not_video
 from fuzz.seeds import make_seeds
+from validator import worker
 from validator.check import UNEXPECTED, check_file
 from validator.findings import BatchReport
 from validator.formats.json_ import document
@@ -35,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--deep-share", type=float, default=0.1, help="share of cases checked with --deep")
     parser.add_argument("--max-rss-mb", type=int, default=1500, help="fail if the process grows past this")
     parser.add_argument("--keep", type=Path, help="copy failing cases into this folder")
+    parser.add_argument(
+        "--in-process", action="store_true", help="check the cases in this process, not in a worker"
+    )
     return parser
 
 
@@ -47,6 +57,8 @@ class _Tally:
     by_mutation: Counter[str] = field(default_factory=Counter)
     seen: set[bytes] = field(default_factory=set)
     slowest: float = 0.0
+    stopped: int = 0
+    """Cases whose worker was ended at its time or memory limit."""
 
 
 def _mutant(rng: random.Random, seeds: dict[str, bytes]) -> tuple[str, bytes, str]:
@@ -74,9 +86,44 @@ def _check(case: Path, deep: bool, limits: Limits) -> tuple[str, str | None]:
     return outcome, None
 
 
+Checker = Callable[[Path, bool], tuple[str, "str | None"]]
+
+
+def _checker(args: argparse.Namespace, limits: Limits, stack: ExitStack) -> Checker:
+    """How each case is checked: in a stoppable worker, or in this process."""
+    if args.in_process or not worker.available():
+        return lambda case, deep: _check(case, deep, limits)
+
+    def task(item: tuple[str, bool]) -> tuple[str, str | None]:
+        return _check(Path(item[0]), item[1], limits)
+
+    def stopped(item: tuple[str, bool], stop: worker.Stop) -> tuple[str, str | None]:
+        if not stop.limit:  # the worker died (a crash), it was not stopped
+            return "CRASH", f"the probe {stop.reason}"
+        return "probe-limit (stopped)", None
+
+    import av  # noqa: F401  # imported once, before the first fork
+
+    pool = stack.enter_context(worker.Pool(task, stopped, worker.HardLimits(limits.seconds)))
+    return lambda case, deep: pool.run([(str(case), deep)])[0]
+
+
 def _run(args: argparse.Namespace, folder: Path, seeds: dict[str, bytes], tally: _Tally) -> None:
     rng = random.Random(args.seed)
     limits = Limits(seconds=args.timeout)
+    with ExitStack() as stack:
+        check = _checker(args, limits, stack)
+        _cases(args, rng, folder, seeds, tally, check)
+
+
+def _cases(
+    args: argparse.Namespace,
+    rng: random.Random,
+    folder: Path,
+    seeds: dict[str, bytes],
+    tally: _Tally,
+    check: Checker,
+) -> None:
     attempts = 0
     while len(tally.seen) < args.cases and attempts < args.cases * 20:
         attempts += 1
@@ -90,12 +137,13 @@ def _run(args: argparse.Namespace, folder: Path, seeds: dict[str, bytes], tally:
         case.write_bytes(data)
         deep = rng.random() < args.deep_share
         t0 = time.perf_counter()
-        outcome, problem = _check(case, deep, limits)
+        outcome, problem = check(case, deep)
         elapsed = time.perf_counter() - t0
         tally.slowest = max(tally.slowest, elapsed)
         if elapsed > args.timeout + 2.0:
             problem = problem or f"took {elapsed:.1f} s, past the {args.timeout:g} s limit"
         tally.outcomes[outcome] += 1
+        tally.stopped += outcome == "probe-limit (stopped)"
         if problem:
             tally.failures.append(f"case {len(tally.seen)} ({label}, deep={deep}): {problem}")
             if args.keep:
@@ -112,13 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         seeds = make_seeds(folder / "seeds")
         _run(args, folder, seeds, tally)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if peak_mb > args.max_rss_mb:
-        tally.failures.append(f"peak memory {peak_mb:.0f} MB is past the {args.max_rss_mb} MB bound")
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the workers, reaped
+    for who, mb in (("the fuzz process", peak_mb), ("a worker", worker_mb)):
+        if mb > args.max_rss_mb:
+            tally.failures.append(
+                f"peak memory of {who}, {mb:.0f} MB, is past the {args.max_rss_mb} MB bound"
+            )
     total = time.perf_counter() - started
     seen = len(tally.seen)
     print(
         f"fuzz: {seen} distinct cases from {len(seeds)} seeds, seed {args.seed}, "
         f"{total:.1f} s, slowest case {tally.slowest * 1000:.0f} ms, peak memory {peak_mb:.0f} MB"
+        + (f" (its workers: {worker_mb:.0f} MB; {tally.stopped} stopped at a limit)" if worker_mb else "")
     )
     print("  mutations: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.by_mutation.items())))
     print("  outcomes: " + ", ".join(f"{k} {v}" for k, v in tally.outcomes.most_common()))

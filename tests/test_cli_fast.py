@@ -94,7 +94,7 @@ def _table_facts() -> dict[str, dict[str, Any]]:
             "flags": flags,
             "default": default,
             "min": spec.min,
-            "max": None,
+            "max": spec.max,
             "choices": spec.choices,
         }
     for level in (Detail.QUIET, Detail.VERBOSE):

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from validator.errors import ProbeError
 from validator.facts import MediaFacts
-from validator.findings import BatchReport, FileReport
+from validator.findings import BatchReport, FileReport, Finding
 from validator.probe import probe
-from validator.probe.reader import Limits
+from validator.probe.reader import DEFAULT_LIMITS, Limits
 from validator.profile import Profile, default_profile
 from validator.rules import checks
 
@@ -42,6 +42,8 @@ def check_file(
         reason = f"cannot read the file: {exc.strerror or exc}"
         fix = "Check the path and that you may read the file."
         return FileReport(name, None, checks.unreadable(name, reason, profile=profile, fix=fix), transparent)
+    except MemoryError:  # past a worker's allowance (or the machine's): the file is too big to index
+        return FileReport(name, None, _limit(name, _memory_reason(), profile), transparent)
     except Exception as exc:  # a hostile file met a bug: report it for this file, keep the batch going
         reason = f"{UNEXPECTED} ({type(exc).__name__}: {exc})"
         return FileReport(name, None, checks.unreadable(name, reason, profile=profile), transparent)
@@ -56,8 +58,23 @@ def judge(name: str, facts: MediaFacts, profile: Profile, declared: bool | None)
 
 def unreadable(name: str, exc: ProbeError, profile: Profile, declared: bool | None) -> FileReport:
     """The report on a file the probe could not read."""
-    found = checks.unreadable(name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile)
+    found = checks.unreadable(
+        name, exc.reason, truncated=exc.truncated, limit=exc.limit, profile=profile, fix=exc.fix
+    )
     return FileReport(name, None, found, declared)
+
+
+def _limit(name: str, reason: str, profile: Profile) -> tuple[Finding, ...]:
+    return checks.unreadable(name, reason, limit=True, profile=profile)
+
+
+def _memory_reason() -> str:
+    from validator import memory
+
+    cap = memory.cap()
+    if cap is None:
+        return "the probe ran out of memory"
+    return f"the probe ran out of its {cap // 2**20} MiB memory limit"
 
 
 def check_files(
@@ -73,26 +90,68 @@ def check_files(
 ) -> BatchReport:
     """Check many files in parallel; results come back in input order.
 
-    FFmpeg releases the GIL while it parses and decodes, so threads overlap the real work without
-    paying a process start-up per worker.
+    A file's check ends by its time limit plus a fraction of a second and holds at most its memory
+    allowance, whatever FFmpeg makes of it (:mod:`validator.worker`): one file in a thread of this
+    process under a memory limit, abandoned at its deadline; a batch in forked worker processes that
+    are ended there. Where processes cannot be forked, a batch is checked in threads (FFmpeg releases
+    the GIL while it parses), bounded only by the reader's limits.
     """
+    from validator import worker
+
     profile = profile or default_profile()
+    limits = limits or DEFAULT_LIMITS
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
+    reports: dict[int, FileReport] = {}
 
     def one(path: str) -> FileReport:
-        started = time.perf_counter()
-        report = check_file(path, transparent, profile=profile, deep=deep, limits=limits)
-        report = replace(report, seconds=time.perf_counter() - started)
+        return check_file(path, transparent, profile=profile, deep=deep, limits=limits)
+
+    def stopped(path: str, stop: worker.Stop) -> FileReport:
+        found = checks.unreadable(path, f"the probe {stop.reason}", limit=stop.limit, profile=profile)
+        return FileReport(path, None, found, transparent)
+
+    def done(index: int, report: FileReport, seconds: float) -> None:
+        reports[index] = replace(report, seconds=seconds)
         if on_done is not None:
-            on_done(report)
-        return report
+            on_done(reports[index])
+
+    hard = worker.HardLimits(limits.seconds)
+    if len(paths) == 1:
+        started = time.perf_counter()
+        done(0, worker.run_alone(one, paths[0], stopped, hard), time.perf_counter() - started)
+    elif worker.available():
+        import gc
+
+        import av  # noqa: F401  # before the fork: a child started after a stopped one needs no import
+
+        gc.freeze()  # the children's collections then leave the parent's objects (and pages) alone
+        try:
+            with worker.Pool(one, stopped, hard, workers) as pool:
+                pool.run(list(paths), done)
+        finally:
+            gc.unfreeze()
+    else:
+        _in_threads(paths, one, done, workers)
+    return BatchReport(tuple(reports[i] for i in range(len(paths))), profile.name, strict)
+
+
+def _in_threads(
+    paths: Sequence[str],
+    one: Callable[[str], FileReport],
+    done: Callable[[int, FileReport, float], None],
+    workers: int,
+) -> None:
+    def timed(index: int) -> None:
+        started = time.perf_counter()
+        report = one(paths[index])
+        done(index, report, time.perf_counter() - started)
 
     if workers == 1:
-        reports = [one(p) for p in paths]
-    else:
-        # concurrent.futures took 14 ms to import (fastest of 15 processes, shared machine): not for one file
-        from concurrent.futures import ThreadPoolExecutor
+        for index in range(len(paths)):
+            timed(index)
+        return
+    # concurrent.futures took 14 ms to import (fastest of 15 processes, shared machine): not for one file
+    from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            reports = list(pool.map(one, paths))
-    return BatchReport(tuple(reports), profile.name, strict)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(timed, range(len(paths))))

@@ -27,12 +27,16 @@ class ToolMissingError(PreflightError):
 class ProbeError(PreflightError):
     """A file could not be probed. Carries a short reason people can read."""
 
-    def __init__(self, reason: str, *, truncated: bool = False, limit: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, truncated: bool = False, limit: bool = False, fix: str | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.truncated = truncated
         self.limit = limit
         """The probe stopped at its time or size limit: the file may be fine, or hostile."""
+        self.fix = fix
+        """What to do about this file, when the reason calls for more than the rule's usual fix."""
 
 
 class DecodeError(PreflightError):

@@ -22,7 +22,8 @@ def option(name: str) -> Any:
     """The ``typer.Option`` of the table's option ``name``."""
     s = spec(name)
     flags = (f"{s.flags[0]}/{s.negation}", *s.flags[1:]) if s.negation else s.flags
-    extra: dict[str, Any] = {"min": s.min} if s.min is not None else {}
+    bounds = {"min": s.min, "max": s.max}
+    extra: dict[str, Any] = {k: v for k, v in bounds.items() if v is not None}
     if not s.file_okay:
         extra["file_okay"] = False
     return typer.Option(*flags, help=s.help, metavar=s.metavar, **extra)

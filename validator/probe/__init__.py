@@ -113,6 +113,8 @@ def _open(reader: CachingReader, demuxer: str | None) -> InputContainer:
     options = {"probesize": WINDOW_PROBESIZE} if reader.visible < reader.size else {}
     try:
         return open_input(reader, options, demuxer)
+    except MemoryError:
+        raise  # FFmpeg's ENOMEM too: past the memory allowance, reported as a limit by the caller
     except av.FFmpegError as exc:
         raise ProbeError(_reason(exc)) from exc
     except (ValueError, TypeError, RuntimeError, UnicodeError) as exc:

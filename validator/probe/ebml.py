@@ -58,6 +58,10 @@ class EbmlLayout:
     """That track's DefaultDuration: one frame, in nanoseconds."""
     first_cluster: int | None = None
     """Absolute offset of the first Cluster, when seen in the head."""
+    track_count: int = 0
+    """TrackEntry elements in Tracks (0 when Tracks was not read)."""
+    tracks_size: int = 0
+    """Bytes of the Tracks element as it claims (read only up to :data:`MAX_HEADER_ELEMENT`)."""
 
 
 def read_vint(data: bytes, pos: int) -> tuple[int, int] | None:
@@ -120,6 +124,7 @@ def parse_head(reader: CachingReader) -> EbmlLayout:
     track: int | None = None
     default_ns: int | None = None
     first_cluster: int | None = None
+    track_count = tracks_size = 0
     if seg is None or seg[0] != ID_SEGMENT:
         return EbmlLayout(doctype=doctype, truncated=reader.size <= pos + 4)
     _, seg_size, slen = seg
@@ -140,13 +145,15 @@ def parse_head(reader: CachingReader) -> EbmlLayout:
             break
         if size < 0:
             break
+        if eid == ID_TRACKS:
+            tracks_size = max(tracks_size, size)
         if eid in (ID_INFO, ID_TRACKS) and size <= MAX_HEADER_ELEMENT:
             start = pos + elen
             body, at = (data, start) if start + size <= len(data) else (reader.read_at(start, size), 0)
             if eid == ID_INFO:
                 scale, has_duration = _parse_info(body, at, at + size)
             else:
-                track, default_ns = _parse_tracks(body, at, at + size)
+                track, default_ns, track_count = _parse_tracks(body, at, at + size)
         pos += elen + size
     return EbmlLayout(
         doctype=doctype,
@@ -156,6 +163,8 @@ def parse_head(reader: CachingReader) -> EbmlLayout:
         video_track=track,
         video_default_duration_ns=default_ns,
         first_cluster=first_cluster,
+        track_count=track_count,
+        tracks_size=tracks_size,
     )
 
 
@@ -182,10 +191,10 @@ def _parse_info(data: bytes, pos: int, end: int) -> tuple[int, bool]:
     return scale, has_duration
 
 
-def _parse_tracks(data: bytes, pos: int, end: int) -> tuple[int | None, int | None]:
-    for eid, start, size in _children(data, pos, end):
-        if eid != ID_TRACK_ENTRY:
-            continue
+def _parse_tracks(data: bytes, pos: int, end: int) -> tuple[int | None, int | None, int]:
+    """The first video track's number and DefaultDuration, and how many tracks there are."""
+    entries = [(start, size) for eid, start, size in _children(data, pos, end) if eid == ID_TRACK_ENTRY]
+    for start, size in entries:
         number: int | None = None
         kind: int | None = None
         default_ns: int | None = None
@@ -197,8 +206,8 @@ def _parse_tracks(data: bytes, pos: int, end: int) -> tuple[int | None, int | No
             elif cid == ID_DEFAULT_DURATION:
                 default_ns = _uint(data[cstart : cstart + csize]) or None
         if kind == TRACK_TYPE_VIDEO and number is not None:
-            return number, default_ns
-    return None, None
+            return number, default_ns, len(entries)
+    return None, None, len(entries)
 
 
 def _children(data: bytes, pos: int, end: int) -> list[tuple[int, int, int]]:

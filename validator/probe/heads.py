@@ -35,14 +35,18 @@ class IsoWalk:
 def prewalk(reader: CachingReader, head: bytes, *, deep: bool) -> IsoWalk | None:
     """Walk an MP4/MOV's boxes first. A fragmented file's track durations come from its last
     fragment, and FFmpeg is then shown only the first fragment, so it does not visit every ``moof``
-    (deep decoding seeks anywhere, so it keeps the whole file)."""
+    (deep decoding seeks anywhere, so it keeps the whole file).
+
+    Raises ``ProbeError`` (a limit) for an index past the reader's structural limits."""
     if not sniff.is_isobmff(head):
         return None
-    from validator.probe import fragments, isobmff  # each container family imports only its parser
+    from validator.probe import bounds, fragments, isobmff  # each container family imports only its parser
 
     layout = isobmff.walk(reader)
+    bounds.check_moov_size(layout.moov, reader.limits)
     if layout.moov is not None and layout.moov.size is not None:
         reader.prefetch(layout.moov.start, layout.moov.size)  # FFmpeg reads all of it next
+    bounds.check_moov(reader, layout.moov, reader.limits)
     if not (layout.fragmented and layout.moov and layout.first_moof):
         return IsoWalk(layout)
     rates = fragments.stated_rates(reader, layout.moov, layout.first_moof)
@@ -59,9 +63,11 @@ def matroska_head(reader: CachingReader, head: bytes) -> EbmlLayout | None:
     the cache then), as the MP4 walk is."""
     if not sniff.is_ebml(head):
         return None
-    from validator.probe import ebml
+    from validator.probe import bounds, ebml
 
-    return ebml.parse_head(reader)
+    layout = ebml.parse_head(reader)
+    bounds.check_matroska(layout, reader.limits)
+    return layout
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ memory each time) cost a fifth of a small file's probe.
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import time
@@ -80,6 +81,18 @@ class Limits:
     """Wall-clock time for the whole probe, decoding included."""
     max_bytes: int = 256 * 1024 * 1024
     """Bytes fetched from the source (headers are a few MB even for hour-long files)."""
+    max_tracks: int = 32
+    """Tracks in the container (a training take has one video and one audio track)."""
+    max_index_bytes: int = 64 * 1024 * 1024
+    """Bytes of the MP4/MOV index (``moov``): a 15-minute take's is 1-3 MB."""
+    max_samples: int = 1_000_000
+    """Samples in the MP4/MOV sample tables, all tracks together: FFmpeg holds some 45 bytes and
+    1.5 us of work for each (4 million: 6 s, 190 MB); a 15-minute take at 60 fps has about 100,000
+    with its audio, and a million is 2.5 hours of it."""
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.seconds) and self.seconds >= 0):  # 0: give up at the first read
+            raise ValueError(f"a probe's time limit must be a finite number of seconds, not {self.seconds}")
 
 
 DEFAULT_LIMITS = Limits()

@@ -60,7 +60,9 @@ def unreadable(
     if limit:
         rule = "probe-limit"
         fix = (
-            fix or "If the file is genuine, re-export it (a sane file's headers read in well under a second)."
+            fix
+            or "If the file is genuine, re-export it (a sane file's headers read in well under a second); "
+            "a slow disk or network may need a longer --timeout."
         )
     elif truncated:
         rule = "file-truncated"
