@@ -18,6 +18,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from validator.findings import BatchReport, FileReport, Verdict
+from validator.formats.escape import visible
 from validator.formats.timeline import clock, timeline
 
 if TYPE_CHECKING:
@@ -35,12 +36,26 @@ def _asset(name: str) -> str:
     return (files("validator.formats") / "templates" / name).read_text(encoding="utf-8")
 
 
+def _shown(value: object) -> object:
+    """Every text the page shows, with what does not print (a terminal escape, a byte of a name that
+    is not UTF-8) spelled out as the text report spells it; the page's own markup passes unchanged."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value, keep="\n\t")
+    return value
+
+
 @lru_cache(maxsize=1)
 def _template() -> Template:
     from jinja2 import Environment, StrictUndefined
 
     env = Environment(
-        autoescape=True, undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        finalize=_shown,
     )
     return env.from_string(_asset("report.html.j2"))
 

@@ -12,6 +12,7 @@ import html
 import re
 
 from validator.findings import BatchReport, FileReport, Verdict
+from validator.formats.escape import visible
 
 _VERDICT = {Verdict.PASS: "✅ pass", Verdict.WARN: "⚠️ warn", Verdict.FAIL: "❌ fail"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]|~!])")
@@ -19,7 +20,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]|~!])")
 
 def escape(text: str) -> str:
     """``text`` shown literally in Markdown (and in a table cell): HTML first, then Markdown's marks."""
-    flat = " ".join(text.split())  # a new line would end the table row
+    flat = " ".join(visible(text).split())  # a new line would end the table row
     return _MARKDOWN.sub(r"\\\1", html.escape(flat, quote=False))
 
 
@@ -43,14 +44,15 @@ def _fixes(report: FileReport) -> list[str]:
     fixed = [f for f in report.findings if f.fix]
     if not fixed:
         return []
-    lines = ["", f"<details><summary>Fixes for {html.escape(report.path)}</summary>", ""]
+    lines = ["", f"<details><summary>Fixes for {html.escape(visible(report.path))}</summary>", ""]
     for f in fixed:
         assert f.fix is not None
         fence = _fence(f.fix)
-        lines += [f"**{escape(f.rule)}**: {escape(f.message)}", "", f"{fence}text", f.fix, fence, ""]
+        command = visible(f.fix, keep="\n")
+        lines += [f"**{escape(f.rule)}**: {escape(f.message)}", "", f"{fence}text", command, fence, ""]
     if report.conform and len(fixed) > 1:
         fence = _fence(report.conform)
-        lines += ["**Everything at once:**", "", f"{fence}text", report.conform, fence, ""]
+        lines += ["**Everything at once:**", "", f"{fence}text", visible(report.conform), fence, ""]
     lines.append("</details>")
     return lines
 
