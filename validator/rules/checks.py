@@ -16,7 +16,7 @@ from validator.findings import Finding, sort_findings
 from validator.profile import Profile
 from validator.rules import alpha, picture, structure
 from validator.rules.conformance import conform_command, conform_plan, conform_recipe
-from validator.rules.draft import Check, Draft, clock
+from validator.rules.draft import Check, Draft, clock, finalise
 
 __all__ = ["clock", "conform_command", "conform_plan", "conform_recipe", "evaluate", "unreadable"]
 
@@ -75,9 +75,4 @@ def unreadable(
 
 
 def _finalise(drafts: list[Draft], profile: Profile) -> tuple[Finding, ...]:
-    out: list[Finding] = []
-    for d in drafts:
-        severity = profile.severity(d.rule)
-        if severity is not None:
-            out.append(Finding(d.rule, severity, d.message, d.expected, d.actual, d.fix))
-    return sort_findings(out)
+    return sort_findings(finalise(drafts, profile))

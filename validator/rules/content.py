@@ -10,7 +10,7 @@ pass quietly: ``content-unchecked`` says so.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from validator.content.facts import ContentFacts, Sample, Span
@@ -26,7 +26,8 @@ from validator.rules.content_look import (
     greenscreen_uneven,
     hdr,
 )
-from validator.rules.spans import Draft, merge, mmss, runs, share, where
+from validator.rules.draft import Draft, finalise
+from validator.rules.spans import merge, mmss, runs, share, where
 
 FAILED_SHARE = 0.1
 """Share of planned frames that may fail to decode before ``content-unchecked`` says so."""
@@ -45,12 +46,12 @@ def evaluate(content: ContentFacts, facts: MediaFacts, profile: Profile) -> tupl
             drafts.append(
                 _unchecked(f"{content.samples_failed} of {planned} planned frames could not be decoded")
             )
-    return sort_findings([*_final(drafts, profile), *_audio(content, facts, profile)])
+    return sort_findings([*finalise(drafts, profile), *_audio(content, facts, profile)])
 
 
 def unchecked(reason: str, profile: Profile) -> tuple[Finding, ...]:
     """The finding for content that could not be analysed at all."""
-    return tuple(_final([_unchecked(reason)], profile))
+    return tuple(finalise([_unchecked(reason)], profile))
 
 
 def _unchecked(reason: str) -> Draft:
@@ -61,15 +62,6 @@ def _unchecked(reason: str) -> Draft:
         reason,
         "Re-export the take (a damaged file trains badly too), then run check --content again.",
     )
-
-
-def _final(drafts: Sequence[Draft], profile: Profile) -> list[Finding]:
-    out: list[Finding] = []
-    for d in drafts:
-        severity = profile.severity(d.rule)
-        if severity is not None:
-            out.append(Finding(d.rule, severity, d.message, d.expected, d.actual, d.fix, d.at))
-    return out
 
 
 def _audio(content: ContentFacts, facts: MediaFacts, profile: Profile) -> list[Finding]:

@@ -11,7 +11,8 @@ from itertools import pairwise
 from validator.content.facts import ContentFacts, Sample, Span
 from validator.facts import MediaFacts
 from validator.profile import Profile
-from validator.rules.spans import Draft, runs, share
+from validator.rules.draft import Draft
+from validator.rules.spans import runs, share
 
 HDR_TRANSFERS = {"smpte2084": "PQ (SMPTE ST 2084)", "arib-std-b67": "HLG (ARIB STD-B67)"}
 WIDE_PRIMARIES = {"bt2020": "BT.2020"}

@@ -6,11 +6,16 @@ rule off), so no check needs to know about overrides.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from validator.facts import MediaFacts
+from validator.findings import Finding
 from validator.profile import Profile
+
+if TYPE_CHECKING:  # only content findings carry time ranges; a plain check never loads their records
+    from validator.content.facts import Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,18 @@ class Draft:
     """What the file has."""
     fix: str | None
     """What to do about it: usually an exact ffmpeg command."""
+    at: tuple[Span, ...] = ()
+    """Where in the take it happens (content rules)."""
+
+
+def finalise(drafts: Iterable[Draft], profile: Profile) -> list[Finding]:
+    """The findings: each draft with the severity the profile gives its rule; ``off`` rules dropped."""
+    out: list[Finding] = []
+    for d in drafts:
+        severity = profile.severity(d.rule)
+        if severity is not None:
+            out.append(Finding(d.rule, severity, d.message, d.expected, d.actual, d.fix, d.at))
+    return out
 
 
 Check = Callable[[MediaFacts, Profile, "bool | None"], Iterator[Draft]]

@@ -7,21 +7,8 @@ which a rule holds, merged into spans, shown in text as ``2:41-2:55``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from validator.content.facts import Sample, Span
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A content finding before the profile assigns its severity."""
-
-    rule: str
-    message: str
-    expected: str | None
-    actual: str | None
-    fix: str | None
-    at: tuple[Span, ...] = ()
 
 
 def mmss(seconds: float) -> str:
