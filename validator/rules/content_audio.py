@@ -107,14 +107,10 @@ def audio_findings(
 
 
 def evaluate(content: ContentFacts, facts: MediaFacts, profile: Profile) -> tuple[Finding, ...]:
-    """:func:`audio_findings` as ``--content``'s rules call it: the thresholds are the profile's
-    ``audio`` (the defaults while it has none), the error is ``content.audio_problem`` when the
-    records carry one, the severities are the profile's."""
-    thresholds = getattr(profile, "audio", None)
-    if not isinstance(thresholds, AudioThresholds):
-        thresholds = AudioThresholds()
-    error = getattr(content, "audio_problem", None)
-    return tuple(audio_findings(content.audio, thresholds, error=error, severity=profile.severity))
+    """:func:`audio_findings` as ``--content``'s rules call it: the profile's ``audio`` thresholds
+    and severities, and ``content.audio_problem`` as the error."""
+    problem = content.audio_problem
+    return tuple(audio_findings(content.audio, profile.audio, error=problem, severity=profile.severity))
 
 
 @dataclass(frozen=True, slots=True)
