@@ -205,7 +205,7 @@ def jobs(
             "--jobs", min=1, max=64, metavar="N", help="--audit: jobs audited at once (default 4 per core)."
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option(help="--audit: warnings fail a job too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="--audit: warnings fail a job too.")] = False,
     output_format: Annotated[
         JobsFormat | None,
         typer.Option(
@@ -261,7 +261,14 @@ def _audit(
         chosen = Format(output_format.value)
     args = AuditArgs(statuses, page_size, workers or default_workers(), chosen, strict, detail)
     with terminate_as_interrupt(), _environment(connection, False) as (settings, credentials):
-        return run_audit(args, _services(settings, credentials))
+        # -v shows each retry of a throttled or failed request, as update does; otherwise the
+        # audit's own progress line is all that is drawn
+        sink = EventPrinter(detail) if detail is Detail.VERBOSE else None
+        try:
+            return run_audit(args, _services(settings, credentials, sink))
+        finally:
+            if sink is not None:
+                sink.close()
 
 
 def _report_as(ctx: typer.Context, output_format: CloudFormat, job_id: str | None) -> bool:
@@ -272,12 +279,15 @@ def _report_as(ctx: typer.Context, output_format: CloudFormat, job_id: str | Non
     return invocation.json
 
 
-def _services(settings: Any, credentials: Any) -> Any:
+def _services(settings: Any, credentials: Any, sink: Any = None) -> Any:
     from validator.cloud.connect import connect
+    from validator.cloud.events import ignore
     from validator.cloud.transfer import from_environment
 
     transfer = from_environment()
-    return connect(settings, credentials, tuning=transfer.tuning, timeouts=transfer.timeouts)
+    return connect(
+        settings, credentials, sink=sink or ignore, tuning=transfer.tuning, timeouts=transfer.timeouts
+    )
 
 
 @contextmanager

@@ -336,3 +336,20 @@ def test_without_credentials_exit_3_before_any_request(scenario: Scenario, tmp_p
     done = run_cli(["jobs", "--audit"], env)
     assert done.returncode == 3, done.stderr
     assert scenario.sandbox.requests.count("ListAvatarTrainingJobs", ok=None) == 0
+
+
+def test_options_that_need_an_audit_or_exclude_it_are_usage_errors() -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    runner = CliRunner()
+    nowhere = ["--endpoint", "127.0.0.1:9"]  # refused before any request: nothing listens there
+    for argv in (
+        ["jobs", "--format", "junit"],
+        ["jobs", "--strict"],
+        ["jobs", "--status", "Init", "--status", "Fail"],
+        ["jobs", "--audit", "--page", "2"],
+    ):
+        done = runner.invoke(app, [*argv, *nowhere])
+        assert done.exit_code == 2, (argv, done.output)

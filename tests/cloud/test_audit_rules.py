@@ -37,11 +37,11 @@ def test_a_status_outside_the_documented_five_is_carried_not_judged_as_submittab
 
 
 def test_media_on_its_way_is_a_warning_and_a_failed_one_an_error() -> None:
-    preparing = media_problem("video", "m", MediaView("m", "Preparing"))
-    failed = media_problem("video", "m", MediaView("m", "PrepareFail"))
+    preparing = media_problem("j", "video", "m", MediaView("m", "Preparing"))
+    failed = media_problem("j", "video", "m", MediaView("m", "PrepareFail"))
     assert preparing is not None and preparing.severity is Severity.WARNING
     assert failed is not None and failed.severity is Severity.ERROR and failed.actual == "PrepareFail"
-    assert media_problem("video", "m", MediaView("m", "Normal")) is None
+    assert media_problem("j", "video", "m", MediaView("m", "Normal")) is None
 
 
 class _Shifting:

@@ -140,13 +140,13 @@ def audit_job(item: JobView, services: Services, flow: FlowOptions) -> JobAudit:
     report: FileReport | None = None
     view = read = None
     if job.video:
-        view, problem = _media(services.ice, "video", job.video)
+        view, problem = _media(services.ice, job.job_id, "video", job.video)
         if problem is None and view is not None:
             report, read, problem = _probe(job, view, services, flow)
         if problem is not None:
             found.append(problem)
     if job.portrait:
-        _, problem = _media(services.ice, "portrait", job.portrait)
+        _, problem = _media(services.ice, job.job_id, "portrait", job.portrait)
         if problem is not None:
             found.append(problem)
     if report is not None:
@@ -157,7 +157,7 @@ def audit_job(item: JobView, services: Services, flow: FlowOptions) -> JobAudit:
     return JobAudit(job, final, view, read)
 
 
-def _media(ice: IceService, role: str, media_id: str) -> tuple[MediaView | None, Finding | None]:
+def _media(ice: IceService, job_id: str, role: str, media_id: str) -> tuple[MediaView | None, Finding | None]:
     """GetMediaInfo of the job's Video or Portrait, and what is wrong with it if anything: unknown to
     the service, not ``Normal``, or the lookup refused."""
     try:
@@ -166,7 +166,7 @@ def _media(ice: IceService, role: str, media_id: str) -> tuple[MediaView | None,
         if not exc.code.startswith("NotFound"):
             return None, rules.unreadable_media(role, media_id, exc)
         view = None
-    return view, rules.media_problem(role, media_id, view)
+    return view, rules.media_problem(job_id, role, media_id, view)
 
 
 def _probe(

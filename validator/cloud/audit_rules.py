@@ -72,7 +72,7 @@ def missing_media(job: JobView) -> list[Finding]:
     return found
 
 
-def media_problem(role: str, media_id: str, view: MediaView | None) -> Finding | None:
+def media_problem(job_id: str, role: str, media_id: str, view: MediaView | None) -> Finding | None:
     """``job-media-not-found`` or ``job-media-state`` for the job's Video or Portrait asset."""
     what = role.capitalize()
     if view is None:
@@ -83,7 +83,7 @@ def media_problem(role: str, media_id: str, view: MediaView | None) -> Finding |
             "account's)",
             "an existing media asset",
             "not found",
-            f"Register the {role} again and set it: avatar-preflight update --job-id JOB_ID "
+            f"Register the {role} again and set it: avatar-preflight update --job-id {job_id} "
             f"--{role} FILE_OR_OSS_URL.",
         )
     if view.status == "Normal":
@@ -105,7 +105,7 @@ def media_problem(role: str, media_id: str, view: MediaView | None) -> Finding |
         "Normal",
         view.status,
         f"Check the {role} (avatar-preflight check FILE), upload and register it again, and set the new "
-        f"media ID: avatar-preflight update --job-id JOB_ID --{role} FILE.",
+        f"media ID: avatar-preflight update --job-id {job_id} --{role} FILE.",
     )
 
 
