@@ -22,11 +22,11 @@ from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
-from bench import content, memory, preview, reads, speed
+from bench import audit, content, memory, preview, reads, speed
 from bench.corpus import Item, build
 from bench.harness import Row, render
 
-SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "preview", "server", "content")
+SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "preview", "server", "audit", "content")
 """Groups of rows ``--only`` selects, in the order they run."""
 DEFAULT_SECTIONS = SECTIONS[:-1]
 """``content`` runs only when asked for: its corpus takes many minutes and gigabytes to build."""
@@ -114,6 +114,7 @@ def _sections(
         "deep": partial(speed.deep, singles, runs, have_ffmpeg),
         "preview": partial(preview.sheets, singles, runs, have_ffmpeg, quick),
         "server": partial(reads.server_figures, singles, 1 if quick else 3),
+        "audit": partial(audit.rows, content_corpus[0], 1 if quick else 3, quick),
         # the route a user scripts decodes every frame: minutes a pair on 15 minutes of footage
         "content": partial(content.rows, *content_corpus, 1 if quick else 3),
     }

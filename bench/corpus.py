@@ -40,10 +40,12 @@ def _filler(size: int) -> bytes:
     return struct.pack(">I", payload + 2) + b"\x0c" + b"\xff" * payload + b"\x80"
 
 
-def _padded_remux(source: Path, target: Path, fmt: str, options: dict[str, str], fps: int) -> None:
+def _padded_remux(
+    source: Path, target: Path, fmt: str, options: dict[str, str], fps: int, bitrate: int = VIDEO_BITRATE
+) -> None:
     import av
 
-    per_frame = VIDEO_BITRATE // 8 // fps
+    per_frame = bitrate // 8 // fps
     with av.open(str(source)) as inp, av.open(str(target), "w", format=fmt, options=options) as out:
         mapping: dict[int, Stream] = {}
         for stream in inp.streams:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -15,6 +16,7 @@ import typer
 from avatar_preflight_cli.args import Transparent
 from avatar_preflight_cli.events import EventPrinter, confirmation, terminate_as_interrupt
 from avatar_preflight_cli.shared import ICE_ONLY, CloudFormat, Connection, FormatOpt, session, shared
+from validator.errors import UsageError
 from validator.formats.text import Detail
 
 if TYPE_CHECKING:
@@ -165,25 +167,108 @@ def status(
     typer.echo(as_json(job_document(job)) if json_ else job_text(job), nl=False)
 
 
-@shared(*ICE_ONLY)
+class JobsFormat(str, Enum):
+    """``jobs``' formats: a listing is text or JSON; an audit takes every format of ``check`` but HTML."""
+
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+    sarif = "sarif"
+
+
+@shared(*ICE_ONLY, "oss_endpoint")
 def jobs(
     ctx: typer.Context,
     status_filter: Annotated[
-        str | None, typer.Option("--status", metavar="STATUS", help="Only jobs in this state.")
+        list[str] | None,
+        typer.Option(
+            "--status", metavar="STATUS", help="Only jobs in this state (with --audit: repeat for several)."
+        ),
     ] = None,
-    page: Annotated[int, typer.Option(min=1, metavar="N", help="Page number.")] = 1,
-    page_size: Annotated[int, typer.Option(min=1, max=100, metavar="N", help="Jobs per page.")] = 20,
-    output_format: FormatOpt = CloudFormat.text,
+    page: Annotated[int | None, typer.Option(min=1, metavar="N", help="Page number (default 1).")] = None,
+    page_size: Annotated[
+        int | None,
+        typer.Option(min=1, max=100, metavar="N", help="Jobs per page (default 20; --audit: 100)."),
+    ] = None,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="Check every job: its video (probed where it is, headers only) against its Transparent "
+            "and the rules, and its media; exit 1 if a job would fail or malfunction.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", min=1, max=64, metavar="N", help="--audit: jobs audited at once (default 4 per core)."
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="--audit: warnings fail a job too.")] = False,
+    output_format: Annotated[
+        JobsFormat | None,
+        typer.Option(
+            "--format", "-f", help="Result format (default text; --audit under GitHub Actions: github)."
+        ),
+    ] = None,
     *,
+    detail: Detail,
     connection: Connection,
-) -> None:
-    """List avatar-training jobs, newest first (ListAvatarTrainingJobs)."""
+) -> bool | None:
+    """List avatar-training jobs, newest first (ListAvatarTrainingJobs), or audit every one (--audit)."""
+    invocation = session(ctx)
+    invocation.json = output_format is JobsFormat.json
+    statuses = tuple(status_filter or ())
+    if audit:
+        if page is not None:
+            raise UsageError("--audit reads every page: leave --page out")
+        return _audit(statuses, page_size or 100, workers, output_format, strict, detail, connection)
+    if output_format not in (None, JobsFormat.text, JobsFormat.json):
+        raise UsageError(f"--format {output_format.value} needs --audit (a listing is text or json)")
+    if len(statuses) > 1:
+        raise UsageError("give one --status for a listing (several only with --audit)")
+    if workers is not None or strict:
+        raise UsageError("--jobs and --strict go with --audit")
     from validator.cloud.report import as_json, jobs_document, jobs_text
 
-    json_ = _report_as(ctx, output_format, None)
     with _environment(connection, False) as (settings, credentials):
-        found = _services(settings, credentials).ice.list_jobs(status_filter, page, page_size)
-    typer.echo(as_json(jobs_document(found)) if json_ else jobs_text(found), nl=False)
+        found = _services(settings, credentials).ice.list_jobs(
+            statuses[0] if statuses else None, page or 1, page_size or 20
+        )
+    typer.echo(as_json(jobs_document(found)) if invocation.json else jobs_text(found), nl=False)
+    return None
+
+
+def _audit(
+    statuses: tuple[str, ...],
+    page_size: int,
+    workers: int | None,
+    output_format: JobsFormat | None,
+    strict: bool,
+    detail: Detail,
+    connection: Connection,
+) -> bool:
+    import os
+
+    from avatar_preflight_cli.audit import AuditArgs, run_audit
+    from validator.cloud.audit import default_workers
+    from validator.formats import Format
+
+    if output_format is None:
+        chosen = Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TEXT
+    else:
+        chosen = Format(output_format.value)
+    args = AuditArgs(statuses, page_size, workers or default_workers(), chosen, strict, detail)
+    with terminate_as_interrupt(), _environment(connection, False) as (settings, credentials):
+        # -v shows each retry of a throttled or failed request, as update does; otherwise the
+        # audit's own progress line is all that is drawn
+        sink = EventPrinter(detail) if detail is Detail.VERBOSE else None
+        try:
+            return run_audit(args, _services(settings, credentials, sink))
+        finally:
+            if sink is not None:
+                sink.close()
 
 
 def _report_as(ctx: typer.Context, output_format: CloudFormat, job_id: str | None) -> bool:
@@ -194,12 +279,15 @@ def _report_as(ctx: typer.Context, output_format: CloudFormat, job_id: str | Non
     return invocation.json
 
 
-def _services(settings: Any, credentials: Any) -> Any:
+def _services(settings: Any, credentials: Any, sink: Any = None) -> Any:
     from validator.cloud.connect import connect
+    from validator.cloud.events import ignore
     from validator.cloud.transfer import from_environment
 
     transfer = from_environment()
-    return connect(settings, credentials, tuning=transfer.tuning, timeouts=transfer.timeouts)
+    return connect(
+        settings, credentials, sink=sink or ignore, tuning=transfer.tuning, timeouts=transfer.timeouts
+    )
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Pure renderers for the cloud commands: ``update``'s result, one job, a page of jobs; text or JSON.
+"""Pure renderers for the cloud commands: ``update``'s result, one job, a page of jobs; text or JSON;
+and ``jobs --audit``'s text and JSON (its JUnit, GitHub and SARIF are ``check``'s own formatters).
 
 JSON carries ``schema_version`` like ``check``'s report. Nothing here can see a secret: results hold
 IDs, URLs and the service's messages, never credentials.
@@ -9,11 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.cloud.events import MediaOutcome, Outcome, Request, UpdateResult
 from validator.cloud.jobs import JobPage, JobView
 from validator.formats.json_ import file_entry, finding_entry
+
+if TYPE_CHECKING:
+    from validator.cloud.audit import Audit
+    from validator.formats.text import Detail
 
 SCHEMA_VERSION = 1
 
@@ -187,3 +192,45 @@ def as_json(document: Mapping[str, Any]) -> str:
 
 def _plain(v: object) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def audit_document(audit: Audit, strict: bool = False) -> dict[str, Any]:
+    """``jobs --audit``'s JSON: ``check``'s document (one entry in ``files`` per job, its ``path``
+    ``job:JOB_ID``) with ``command`` and, in each entry, the ``job`` as GetAvatarTrainingJob gave it
+    and the ``remote`` read of its video (``null`` when it was not probed)."""
+    from validator.formats.json_ import document
+
+    doc = document(audit.batch(strict))
+    doc["command"] = "jobs --audit"
+    doc["statuses"] = _by_status(audit)
+    for entry, job in zip(doc["files"], audit.jobs, strict=True):
+        entry["job"] = asdict(job.job)
+        entry["remote"] = asdict(job.read) if job.read else None
+    return doc
+
+
+def audit_json(audit: Audit, strict: bool = False) -> str:
+    from validator.formats.escape import json_text
+
+    return json_text(json.dumps(audit_document(audit, strict), indent=2, ensure_ascii=False)) + "\n"
+
+
+def audit_text(
+    audit: Audit, strict: bool = False, *, detail: Detail | None = None, colour: bool = False
+) -> str:
+    """``check``'s text report, one block per job, and a line counting the jobs by state."""
+    from validator.formats.text import Detail, render
+
+    shown = detail or Detail.NORMAL
+    text = render(audit.batch(strict), detail=shown, colour=colour)
+    if shown is Detail.QUIET:
+        return text
+    counts = ", ".join(f"{status} {n}" for status, n in _by_status(audit).items())
+    return text + f"jobs by status: {counts or 'none listed'}\n"
+
+
+def _by_status(audit: Audit) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for job in audit.jobs:
+        counts[job.job.status] = counts.get(job.job.status, 0) + 1
+    return counts

@@ -91,6 +91,21 @@ _ALL = (
         Severity.WARNING,
         "The sound could not be checked: no audio track, or it cannot be decoded (--content).",
     ),
+    # jobs --audit: a training job and its media (validator.cloud.audit_rules)
+    Rule("job-video-missing", Severity.ERROR, "A job that can be submitted has no Video."),
+    Rule("job-portrait-missing", Severity.WARNING, "A job that can be submitted has no Portrait."),
+    Rule("job-media-not-found", Severity.ERROR, "The job's Video or Portrait names no existing media asset."),
+    Rule(
+        "job-media-state",
+        Severity.ERROR,
+        "The job's Video or Portrait media asset is not Normal (PrepareFail, or still Preparing).",
+    ),
+    Rule(
+        "job-media-unreadable",
+        Severity.ERROR,
+        "The job's Video or Portrait could not be read (GetMediaInfo refused, or the file behind it).",
+    ),
+    Rule("job-unreadable", Severity.ERROR, "The job itself could not be read (GetAvatarTrainingJob failed)."),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
