@@ -83,8 +83,10 @@ def list_videos(
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[int, float, CloudError], None] | None = None,
     on_page: Callable[[Page], None] | None = None,
+    page_keys: int = PAGE_KEYS,
 ) -> Iterator[Listed]:
-    """Every video object under ``prefix`` of the oss2 ``bucket``, in key order."""
+    """Every video object under ``prefix`` of the oss2 ``bucket``, in key order; ``on_page`` is told
+    after each full page of ``page_keys``."""
     import oss2
 
     rng = random.Random()
@@ -97,12 +99,12 @@ def list_videos(
         return call_with_retry(call, judge, policy or RetryPolicy(), sleep=sleep, rng=rng, on_retry=observe)
 
     listing = _RetriedListing(bucket, retried)
-    iterator = oss2.ObjectIterator(listing, prefix=prefix, max_keys=PAGE_KEYS, max_retries=1)
+    iterator = oss2.ObjectIterator(listing, prefix=prefix, max_keys=page_keys, max_retries=1)
     kept = pages = 0
     for seen, entry in enumerate(iterator, 1):
         if is_video_key(entry.key):
             kept += 1
             yield Listed(bucket.bucket_name, entry.key, int(entry.size or 0))
-        if on_page is not None and seen % PAGE_KEYS == 0:
+        if on_page is not None and seen % page_keys == 0:
             pages += 1
             on_page(Page(pages, seen, kept))
