@@ -40,7 +40,7 @@ def check(
     paths: Annotated[
         list[str],
         typer.Argument(
-            metavar="INPUT",
+            metavar="PATH",
             help="Video files, folders (searched recursively) or globs; oss://BUCKET/KEY, "
             "https://BUCKET.oss-REGION.aliyuncs.com/KEY, oss://BUCKET/PREFIX/ or a media ID.",
         ),
