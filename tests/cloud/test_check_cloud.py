@@ -100,18 +100,23 @@ def test_a_prefix_is_checked_as_a_folder_is(sandbox: Sandbox, media: Media, tmp_
     assert done.returncode == (1 if any(CASES[c].errors for c in videos.values()) else 0), done.stderr
 
 
-def test_a_missing_object_is_a_finding_and_sarif_names_it(
+def test_unreadable_cloud_inputs_are_findings_and_sarif_names_them(
     sandbox: Sandbox, media: Media, tmp_path: Path
 ) -> None:
+    """A missing object and a media asset the service could not prepare (not a video) fail as
+    unreadable; the object beside them is checked as usual."""
     bucket = oss_bucket(sandbox)
     name = bucket.bucket_name
     _upload(bucket, media, {"s/landscape.mp4": "landscape"})
+    (tmp_path / "notes.mp4").write_text("slate notes, not a video")
+    broken = register_video(ice_client(sandbox), bucket, tmp_path / "notes.mp4", key="s/notes.mp4")
     there, gone = f"oss://{name}/s/landscape.mp4", f"oss://{name}/s/gone.mp4"
-    done = run_cli(["check", "-f", "sarif", there, gone], sandbox_env(sandbox, tmp_path))
+    done = run_cli(["check", "-f", "sarif", there, gone, broken], sandbox_env(sandbox, tmp_path))
     assert done.returncode == 1, done.stderr
     results = json.loads(done.stdout)["runs"][0]["results"]
     located = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["ruleId"] for r in results}
-    assert located == {gone: "file-unreadable"}  # the landscape object passes
+    assert located == {gone: "file-unreadable", broken: "file-unreadable"}  # the landscape object passes
+    assert any("PrepareFail" in r["message"]["text"] for r in results)
     text = run_cli(["check", gone], sandbox_env(sandbox, tmp_path))
     assert text.returncode == 1 and "does not exist" in text.stdout and "fix:" in text.stdout
 

@@ -50,6 +50,8 @@ class CloudInput:
     """The object's key, or the prefix (``""``: the whole bucket)."""
     region: str | None = None
     """The region an OSS https URL names in its host."""
+    size: int | None = None
+    """An object's size, when a listing gave it."""
 
     @property
     def needs_credentials(self) -> bool:

@@ -61,6 +61,7 @@ def check_remote(
     options: FlowOptions,
     *,
     short_name: bool = False,
+    size: int | None = None,
 ) -> RemoteCheck:
     """Step 3 for media already in the cloud: GetMediaInfo for a media ID's file URL, then a
     headers-only probe over Range requests.
@@ -69,6 +70,7 @@ def check_remote(
     The findings and fixes call the file by where its bytes are (``oss://BUCKET/KEY``), so the
     extension rule sees the object's real name; with ``short_name``, by that name's last part, as a
     downloaded copy would be called (``check``: its ffmpeg fixes are then commands one can run).
+    ``size`` is an OSS object's size when a listing gave it (no HeadObject is then needed).
     """
     media_id = input_url = None
     if ref.kind is RefKind.MEDIA_ID:
@@ -85,7 +87,7 @@ def check_remote(
     source: ObjectRangeSource | HttpRangeSource
     if location is not None:
         assert services is not None, "an OSS object is read with signed requests"
-        source = ObjectRangeSource(services.store, location[0], location[1])
+        source = ObjectRangeSource(services.store, location[0], location[1], size)
     else:
         source = HttpRangeSource(url)
     name = f"oss://{location[0]}/{location[1]}" if location is not None else url.split("?", 1)[0]

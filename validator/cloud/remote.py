@@ -67,16 +67,19 @@ class _Counted:
 
 
 class ObjectRangeSource(_Counted):
-    """An OSS object through :meth:`ObjectStore.read_range`; its size from HeadObject."""
+    """An OSS object through :meth:`ObjectStore.read_range`; its size from HeadObject, unless a
+    listing gave it (``size``): a request in four, for the objects under a prefix."""
 
-    def __init__(self, store: ObjectStore, bucket: str, key: str) -> None:
+    def __init__(self, store: ObjectStore, bucket: str, key: str, size: int | None = None) -> None:
         super().__init__()
         self._store, self._bucket, self._key = store, bucket, key
-        info = store.head(key, bucket)
-        self.requests += 1
-        if info is None:
-            raise RemoteReadError(f"oss://{bucket}/{key} does not exist")
-        self.size = info.size
+        if size is None:
+            info = store.head(key, bucket)
+            self.requests += 1
+            if info is None:
+                raise RemoteReadError(f"oss://{bucket}/{key} does not exist")
+            size = info.size
+        self.size = size
 
     def read_at(self, offset: int, length: int) -> bytes:
         length = min(length, self.size - offset)

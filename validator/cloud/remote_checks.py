@@ -81,7 +81,7 @@ def expand(
         store = services.store
         listed = store.list_videos(item.bucket, item.key, lambda page, item=item: on_page(item, page))  # type: ignore[attr-defined]
         found = [
-            CloudInput(InputKind.OBJECT, f"oss://{o.bucket}/{o.key}", o.bucket, o.key, item.region)
+            CloudInput(InputKind.OBJECT, f"oss://{o.bucket}/{o.key}", o.bucket, o.key, item.region, o.size)
             for o in listed
         ]
         if not found:
@@ -114,8 +114,11 @@ def check_all(
         return [one(item) for item in inputs]
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remote-check") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remote-check")
+    try:
         return list(pool.map(one, inputs))
+    finally:  # after a refusal or Ctrl-C, the inputs not yet started are not started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def check_one(
@@ -135,7 +138,7 @@ def check_one(
     else:
         ref = MediaRef(RefKind.OSS, item.location, item.bucket, item.key or None, item.region)
     try:
-        checked = check_remote(ref, services, declared, options, short_name=True)
+        checked = check_remote(ref, services, declared, options, short_name=True, size=item.size)
     except CloudError as exc:
         if exc.code.startswith(_FATAL_CODES):
             raise
@@ -163,6 +166,11 @@ def _unreachable(
 def _fix(error: CloudError) -> str:
     from validator.cloud.advice import advice
 
+    if error.action == "GetMediaInfo" and not error.code.startswith("NotFound"):
+        return (
+            f"The media asset is not usable ({error.code}): register the file again "
+            "(RegisterMediaInfo), or check the object it points at."
+        )
     said = advice(error)
     if said:
         return said[0].upper() + said[1:] + "."
