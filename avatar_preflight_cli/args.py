@@ -135,7 +135,12 @@ class CheckArgs:
     jobs: int | None = field(
         default=None,
         metadata=_spec(
-            "--jobs", read=int, min=1, metavar="N", help="Files probed in parallel (default: CPU count)."
+            "--jobs",
+            read=int,
+            min=1,
+            metavar="N",
+            help="Files probed in parallel (default: CPU count; 4x that for cloud inputs, which wait on "
+            "the network).",
         ),
     )
     rules: Path | None = field(

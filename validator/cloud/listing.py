@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from validator.cloud.errors import CloudError
 from validator.cloud.oss_errors import judge, translate
@@ -34,6 +34,14 @@ class Listed:
     bucket: str
     key: str
     size: int
+
+
+class Lister(Protocol):
+    """An object store that lists a prefix (:meth:`validator.cloud.storage.OssObjectStore.list_videos`)."""
+
+    def list_videos(
+        self, bucket: str, prefix: str, on_page: Callable[[Page], None] | None = None
+    ) -> Iterator[Listed]: ...
 
 
 @dataclass(frozen=True, slots=True)

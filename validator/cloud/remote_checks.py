@@ -14,11 +14,12 @@ accept, a clock it refuses, a listing it refuses.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from validator.cloud.errors import CloudError, RemoteReadError
 from validator.cloud.inputs import CloudInput, InputKind
@@ -27,6 +28,7 @@ from validator.findings import FileReport
 from validator.rules import checks
 
 if TYPE_CHECKING:
+    from validator.cloud.listing import Lister
     from validator.cloud.options import FlowOptions, Services
     from validator.cloud.remote import RemoteRead
 
@@ -78,8 +80,8 @@ def expand(
             out.append(item)
             continue
         assert services is not None and item.bucket is not None
-        store = services.store
-        listed = store.list_videos(item.bucket, item.key, lambda page, item=item: on_page(item, page))  # type: ignore[attr-defined]
+        store = cast("Lister", services.store)  # OssObjectStore: update's fakes need not list
+        listed = store.list_videos(item.bucket, item.key, functools.partial(on_page, item))
         found = [
             CloudInput(InputKind.OBJECT, f"oss://{o.bucket}/{o.key}", o.bucket, o.key, item.region, o.size)
             for o in listed
