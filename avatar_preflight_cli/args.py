@@ -48,6 +48,8 @@ class Spec:
     metavar: str | None = None
     file_okay: bool = True
     """``False``: the value names a folder, and an existing file is a usage error."""
+    panel: str | None = None
+    """The help section the option is listed in (``None``: the command's own options)."""
 
     @property
     def choices(self) -> tuple[str, ...] | None:
@@ -57,14 +59,38 @@ class Spec:
         return None
 
 
+PANEL = "Connection (each also read from the environment and [tool.avatar-preflight])"
+CONNECTION = {
+    "region": ("REGION", "Region, e.g. cn-shanghai [env AVATAR_PREFLIGHT_REGION]."),
+    "endpoint": (
+        "HOST[:PORT]",
+        "ICE endpoint (default ice.REGION.aliyuncs.com) [env AVATAR_PREFLIGHT_ENDPOINT].",
+    ),
+    "profile": ("NAME", "Credential profile (aliyun CLI or credentials file) [env ALIBABA_CLOUD_PROFILE]."),
+    "bucket": ("BUCKET", "OSS bucket for uploads [env AVATAR_PREFLIGHT_BUCKET]."),
+    "oss_endpoint": (
+        "URL",
+        "OSS endpoint URL (default https://oss-REGION.aliyuncs.com) [env AVATAR_PREFLIGHT_OSS_ENDPOINT].",
+    ),
+    "prefix": ("PREFIX", "Key prefix for uploads (default avatar-preflight/) [env AVATAR_PREFLIGHT_PREFIX]."),
+}
+"""Each connection option of the cloud commands (and of ``check`` for cloud inputs): metavar, help."""
+SANDBOX_HELP = "Use an embedded local sandbox (no cloud account)."
+
+
 def _spec(*flags: str, help: str, **spec: Any) -> dict[str, Spec]:
     """A field's metadata naming its option."""
     return {"spec": Spec(flags, help, **spec)}
 
 
+def _connection(name: str, flag: str | None = None) -> dict[str, Spec]:
+    metavar, help = CONNECTION[name]
+    return _spec(flag or f"--{name}", read=str, metavar=metavar, help=help, panel=PANEL)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckArgs:
-    """``check [OPTIONS] PATH...``, parsed."""
+    """``check [OPTIONS] INPUT...``, parsed: local paths and cloud inputs (:mod:`validator.cloud.inputs`)."""
 
     paths: tuple[str, ...]
     transparent: Transparent = field(
@@ -109,7 +135,12 @@ class CheckArgs:
     jobs: int | None = field(
         default=None,
         metadata=_spec(
-            "--jobs", read=int, min=1, metavar="N", help="Files probed in parallel (default: CPU count)."
+            "--jobs",
+            read=int,
+            min=1,
+            metavar="N",
+            help="Files probed in parallel (default: CPU count; 4x that for cloud inputs, which wait on "
+            "the network).",
         ),
     )
     rules: Path | None = field(
@@ -156,8 +187,21 @@ class CheckArgs:
             help="Under GitHub Actions, append a Markdown summary to $GITHUB_STEP_SUMMARY.",
         ),
     )
+    # Read only when a cloud input is given. No --profile: on check it is the deprecated spelling of
+    # --rules; the credential profile comes from ALIBABA_CLOUD_PROFILE or the project file.
+    region: str | None = field(default=None, metadata=_connection("region"))
+    endpoint: str | None = field(default=None, metadata=_connection("endpoint"))
+    oss_endpoint: str | None = field(default=None, metadata=_connection("oss_endpoint", "--oss-endpoint"))
+    sandbox: bool = field(
+        default=False,
+        metadata=_spec("--sandbox", negation="--no-sandbox", help=SANDBOX_HELP, panel=PANEL),
+    )
     detail: Detail = Detail.NORMAL
     """From ``-q``/``-v``, before or after the command (:data:`DETAIL_FLAGS`)."""
+
+    def connection(self) -> dict[str, str | None]:
+        """The connection options given, by setting name (:func:`validator.cloud.settings.resolve`)."""
+        return {"region": self.region, "endpoint": self.endpoint, "oss_endpoint": self.oss_endpoint}
 
 
 def options() -> dict[str, tuple[Field[Any], Spec]]:

@@ -9,10 +9,20 @@ from typing import TYPE_CHECKING
 
 from avatar_preflight_cli.args import CheckArgs
 from avatar_preflight_cli.errors import CannotRun
+from validator.errors import UsageError
 from validator.formats.text import Detail
 
 if TYPE_CHECKING:
-    from validator.findings import BatchReport
+    from collections.abc import Iterator
+
+    from validator.cloud.inputs import CloudInput
+    from validator.findings import BatchReport, FileReport
+    from validator.profile import Profile
+
+CONTENT_REFUSED = (
+    "--content reads the frames, which would download a cloud input: check cloud inputs without "
+    "--content, or check a local copy with it"
+)
 
 
 def say(message: str) -> None:
@@ -36,26 +46,18 @@ def run_check(args: CheckArgs) -> bool:
     Raises the library's ``UsageError`` (no such file) and ``ProfileError`` (a bad rules file), and
     :class:`CannotRun` when the report or a preview cannot be written.
     """
-    from validator import check_files
-    from validator.discover import expand
-    from validator.probe.reader import Limits
+    from validator.cloud.inputs import split
     from validator.profile import discover, load
 
+    slots = split(list(args.paths))
+    if args.content and any(not isinstance(slot, str) for slot in slots):
+        raise UsageError(CONTENT_REFUSED)
     if args.content:
         from validator.content import require
 
         require()  # before any work: without the extra, one line and exit 3
     rules = load(args.rules) if args.rules else discover()
-    inputs = expand(list(args.paths))
-    report = check_files(
-        list(inputs.files),
-        args.transparent.declared(),
-        profile=rules,
-        deep=args.deep,
-        strict=args.strict,
-        jobs=args.jobs,
-        limits=Limits(args.timeout),
-    )
+    report = _check(slots, args, rules)
     if args.content:
         from validator.content.run import content_reports
 
@@ -66,7 +68,9 @@ def run_check(args: CheckArgs) -> bool:
         took = sum(f.seconds or 0 for f in report.files)
         say(f"{plural(len(report.files), 'file')}; probing took {took:.2f} s in all")
     if args.preview is not None:
-        _previews([f.path for f in report.files if f.facts is not None and f.facts.video is not None], args)
+        # Frames are decoded from local files only: a cloud input is never downloaded.
+        videos = [f.path for f in report.files if f.facts is not None and f.facts.video is not None]
+        _previews([p for p in videos if os.path.lexists(p)], args)
     if args.output is None:
         sys.stdout.write(text)
         return not report.failed
@@ -78,6 +82,48 @@ def run_check(args: CheckArgs) -> bool:
     if args.detail is not Detail.QUIET:
         say(f"{len(report.files)} checked, {failed} failed; report written to {args.output}")
     return not report.failed
+
+
+def _check(slots: list[str | CloudInput], args: CheckArgs, rules: Profile) -> BatchReport:
+    """Local files in worker processes first (forked before any thread of the cloud's starts), then
+    the cloud inputs in threads; the reports in the order the arguments came."""
+    from validator import check_files
+    from validator.discover import expand
+    from validator.findings import BatchReport
+    from validator.probe.reader import Limits
+
+    local: dict[int, list[str]] = {}
+    seen: set[str] = set()
+    for at, slot in enumerate(slots):
+        if isinstance(slot, str):
+            local[at] = [f for f in expand([slot]).files if f not in seen]
+            seen.update(local[at])
+    files = [f for group in local.values() for f in group]
+    by_path: dict[str, FileReport] = {}
+    if files:
+        checked = check_files(
+            files,
+            args.transparent.declared(),
+            profile=rules,
+            deep=args.deep,
+            strict=args.strict,
+            jobs=args.jobs,
+            limits=Limits(args.timeout),
+        )
+        by_path = {f.path: f for f in checked.files}
+    cloud = [slot for slot in slots if not isinstance(slot, str)]
+    remote: Iterator[list[FileReport]] = iter(())
+    if cloud:
+        from avatar_preflight_cli.cloud_inputs import check_cloud
+
+        remote = iter(check_cloud(cloud, args, rules))
+    reports: list[FileReport] = []
+    for at, slot in enumerate(slots):
+        if isinstance(slot, str):
+            reports.extend(by_path[f] for f in local[at])
+        else:
+            reports.extend(next(remote))
+    return BatchReport(tuple(reports), rules.name, args.strict)
 
 
 def _pages(report: BatchReport, args: CheckArgs, text: str, opaque_alpha: int) -> None:

@@ -26,6 +26,7 @@ def page(report: BatchReport, jobs: int | None, opaque_alpha: int) -> str:
     from validator.preview.gallery import galleries
 
     videos = [f.path for f in report.files if f.facts is not None and f.facts.video is not None]
+    videos = [p for p in videos if os.path.lexists(p)]  # a cloud input's frames are not downloaded
     pictures = galleries(videos, jobs=jobs, opaque_alpha=opaque_alpha)
     return render(report, galleries=pictures, version=__version__, generated=datetime.now(timezone.utc))
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from avatar_preflight_cli.args import QUIET_HELP, VERBOSE_HELP
+from avatar_preflight_cli.args import CONNECTION, PANEL, QUIET_HELP, VERBOSE_HELP
 from avatar_preflight_cli.invocation import Invocation
 from validator.errors import UsageError
 from validator.formats.text import Detail
@@ -57,22 +57,6 @@ class Connection:
         return asdict(self)
 
 
-PANEL = "Connection (each also read from the environment and [tool.avatar-preflight])"
-CONNECTION = {
-    "region": ("REGION", "Region, e.g. cn-shanghai [env AVATAR_PREFLIGHT_REGION]."),
-    "endpoint": (
-        "HOST[:PORT]",
-        "ICE endpoint (default ice.REGION.aliyuncs.com) [env AVATAR_PREFLIGHT_ENDPOINT].",
-    ),
-    "profile": ("NAME", "Credential profile (aliyun CLI or credentials file) [env ALIBABA_CLOUD_PROFILE]."),
-    "bucket": ("BUCKET", "OSS bucket for uploads [env AVATAR_PREFLIGHT_BUCKET]."),
-    "oss_endpoint": (
-        "URL",
-        "OSS endpoint URL (default https://oss-REGION.aliyuncs.com) [env AVATAR_PREFLIGHT_OSS_ENDPOINT].",
-    ),
-    "prefix": ("PREFIX", "Key prefix for uploads (default avatar-preflight/) [env AVATAR_PREFLIGHT_PREFIX]."),
-}
-"""Each connection option: its metavar and help."""
 ALL = tuple(CONNECTION)
 ICE_ONLY = ("region", "endpoint", "profile")
 

@@ -22,11 +22,13 @@ from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
-from bench import audit, content, memory, preview, reads, speed
+from bench import audit, cloudcheck, content, memory, preview, reads, speed
 from bench.corpus import Item, build
 from bench.harness import Row, render
 
-SECTIONS = ("probe", "check", "batch", "memory", "bytes", "deep", "preview", "server", "audit", "content")
+SECTIONS = (
+    "probe", "check", "batch", "memory", "bytes", "deep", "preview", "server", "cloud", "audit", "content",
+)
 """Groups of rows ``--only`` selects, in the order they run."""
 DEFAULT_SECTIONS = SECTIONS[:-1]
 """``content`` runs only when asked for: its corpus takes many minutes and gigabytes to build."""
@@ -43,6 +45,13 @@ images, the same Haar detector, ffmpeg to a 16 kHz WAV, the same webrtcvad); the
 most 6 s; peak memory under 400 MB; ProRes 4444 and VP9-alpha takes measured too. Its corpus is
 encoded once (about 1 GB for 15 minutes, plus 1.8 GB of ProRes) and reused. --content-seconds sets
 the long take's length (--quick: 60).
+
+`check` of cloud inputs (--only cloud), against the sandbox on loopback: bytes per object at most 1.2x
+the local probe's and at most 12 requests (a fragmented file excepted), as the sandbox counts them;
+200 objects of ~35 MB under one prefix in one `check oss://B/P/` call in at most 0.1x the time of
+the scripted route (oss2 lists and downloads each object, then `check` of the folder); --quick: 10.
+`jobs --audit` (--only audit): 200 jobs sharing a few ~40 MB takes, whole process, in at most 20 s,
+beside the scripted route (GetAvatarTrainingJob, GetMediaInfo, oss2 download, local check per job).
 
 ffprobe and ffmpeg come from Debian's ffmpeg package (apt-get update && apt-get install -y ffmpeg);
 without them the rows that need them are skipped with a line saying so. pymediainfo (pip install
@@ -114,6 +123,7 @@ def _sections(
         "deep": partial(speed.deep, singles, runs, have_ffmpeg),
         "preview": partial(preview.sheets, singles, runs, have_ffmpeg, quick),
         "server": partial(reads.server_figures, singles, 1 if quick else 3),
+        "cloud": partial(cloudcheck.rows, corpus, quick, 3),
         "audit": partial(audit.rows, content_corpus[0], 1 if quick else 3, quick),
         # the route a user scripts decodes every frame: minutes a pair on 15 minutes of footage
         "content": partial(content.rows, *content_corpus, 1 if quick else 3),

@@ -118,7 +118,9 @@ def test_the_typer_command_and_the_fast_parser_follow_one_table() -> None:
 
 @pytest.mark.parametrize(("name", "given"), [(n, s) for n, (_, s) in options().items()])
 def test_the_fast_parser_reads_every_option_of_the_table(name: str, given: Any) -> None:
-    samples = {Transparent: "false", Format: "sarif", int: "7", float: "2.5", Path: "somewhere"}
+    samples = {
+        Transparent: "false", Format: "sarif", int: "7", float: "2.5", Path: "somewhere", str: "cn-x"
+    }  # fmt: skip
     if given.read is None:
         assert getattr(parse(["check", given.flags[0], "a.mp4"]), name) is True
         assert getattr(parse(["check", given.negation, "a.mp4"]), name) is False
@@ -199,3 +201,25 @@ def test_a_plain_check_loads_no_cli_framework(media: Callable[[str], Path]) -> N
     )
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
     assert "PASS" in done.stdout
+
+
+def test_a_check_of_local_files_imports_no_cloud_sdk(media: Callable[[str], Path], tmp_path: Path) -> None:
+    """Cloud inputs are told apart without the SDKs: a local path wins, even one named like a media
+    ID, so a check of local files resolves no credential and imports neither oss2 nor the ICE SDK."""
+    lookalike = tmp_path / ("a" * 32)  # a 32-character name: a media ID, were it not a local file
+    lookalike.write_bytes(media("landscape").read_bytes())
+    code = (
+        "import sys, cli\n"
+        "try:\n    cli.main(['check', sys.argv[1], sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+        "sdks = ('oss2', 'alibabacloud_ice20201109', 'alibabacloud_credentials', 'alibabacloud_tea')\n"
+        "print(sorted(m for m in sdks if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(media("landscape")), lookalike.name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
+    assert done.stdout.count("PASS") == 2, done.stdout

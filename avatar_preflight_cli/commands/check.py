@@ -26,6 +26,8 @@ def option(name: str) -> Any:
     extra: dict[str, Any] = {k: v for k, v in bounds.items() if v is not None}
     if not s.file_okay:
         extra["file_okay"] = False
+    if s.panel:
+        extra["rich_help_panel"] = s.panel
     return typer.Option(*flags, help=s.help, metavar=s.metavar, **extra)
 
 
@@ -37,7 +39,11 @@ def check(
     ctx: typer.Context,
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="PATH", help="Video files, folders (searched recursively) or globs."),
+        typer.Argument(
+            metavar="PATH",
+            help="Video files, folders (searched recursively) or globs; oss://BUCKET/KEY, "
+            "https://BUCKET.oss-REGION.aliyuncs.com/KEY, oss://BUCKET/PREFIX/ or a media ID.",
+        ),
     ],
     transparent: Annotated[Transparent, option("transparent")] = DEFAULTS.transparent,
     deep: Annotated[bool, option("deep")] = DEFAULTS.deep,
@@ -52,10 +58,18 @@ def check(
     preview: Annotated[Path | None, option("preview")] = DEFAULTS.preview,
     report: Annotated[Path | None, option("report")] = DEFAULTS.report,
     summary: Annotated[bool, option("summary")] = DEFAULTS.summary,
+    region: Annotated[str | None, option("region")] = DEFAULTS.region,
+    endpoint: Annotated[str | None, option("endpoint")] = DEFAULTS.endpoint,
+    oss_endpoint: Annotated[str | None, option("oss_endpoint")] = DEFAULTS.oss_endpoint,
+    sandbox: Annotated[bool, option("sandbox")] = DEFAULTS.sandbox,
     *,
     detail: Detail,
 ) -> bool:
-    """Check videos against the ICE avatar-training rules and derive the Transparent flag."""
+    """Check videos against the ICE avatar-training rules and derive the Transparent flag.
+
+    Local files and videos in the cloud alike: an object, a URL, a media ID or an OSS prefix is read
+    where it is, headers only, over HTTP Range requests.
+    """
     session(ctx).json = output_format is Format.JSON and output is None
     args = CheckArgs(
         paths=tuple(paths),
@@ -71,6 +85,10 @@ def check(
         preview=preview,
         report=report,
         summary=summary,
+        region=region,
+        endpoint=endpoint,
+        oss_endpoint=oss_endpoint,
+        sandbox=sandbox,
         detail=detail,
     )
     return run_check(args)

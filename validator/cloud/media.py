@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from validator.check import judge, unreadable
 from validator.cloud.errors import CloudError
@@ -54,12 +55,26 @@ def check_local(path: str, declared: bool | None, profile: Profile) -> FileRepor
 
 
 def check_remote(
-    ref: MediaRef, services: Services, declared: bool | None, options: FlowOptions
+    ref: MediaRef,
+    services: Services | None,
+    declared: bool | None,
+    options: FlowOptions,
+    *,
+    short_name: bool = False,
+    size: int | None = None,
 ) -> RemoteCheck:
     """Step 3 for media already in the cloud: GetMediaInfo for a media ID's file URL, then a
-    headers-only probe over Range requests."""
+    headers-only probe over Range requests.
+
+    ``services`` may be ``None`` only for a plain https URL (``check`` reads one without credentials).
+    The findings and fixes call the file by where its bytes are (``oss://BUCKET/KEY``), so the
+    extension rule sees the object's real name; with ``short_name``, by that name's last part, as a
+    downloaded copy would be called (``check``: its ffmpeg fixes are then commands one can run).
+    ``size`` is an OSS object's size when a listing gave it (no HeadObject is then needed).
+    """
     media_id = input_url = None
     if ref.kind is RefKind.MEDIA_ID:
+        assert services is not None, "a media ID is read through ICE"
         media_id = ref.value
         view = wait_until_prepared(services, ref.value, options)
         if not view.file_url:
@@ -71,11 +86,13 @@ def check_remote(
     location = oss_location(url)
     source: ObjectRangeSource | HttpRangeSource
     if location is not None:
-        source = ObjectRangeSource(services.store, location[0], location[1])
+        assert services is not None, "an OSS object is read with signed requests"
+        source = ObjectRangeSource(services.store, location[0], location[1], size)
     else:
         source = HttpRangeSource(url)
-    # Named by where the bytes are, so the extension rule sees the object's real name.
     name = f"oss://{location[0]}/{location[1]}" if location is not None else url.split("?", 1)[0]
+    if short_name:
+        name = unquote(name.rstrip("/").rsplit("/", 1)[-1]) or name
     try:
         report = _probe_report(source, name, declared, options.profile)
     finally:

@@ -19,7 +19,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -33,6 +33,8 @@ from validator.cloud.retry import RetryPolicy, call_with_retry
 if TYPE_CHECKING:
     import oss2
     import oss2.credentials
+
+    from validator.cloud.listing import Listed, Page
 
 # oss2 logs a full traceback at ERROR when an upload thread fails; the error reaches us as an
 # exception anyway, and Python's last-resort handler would print the traceback to stderr.
@@ -300,6 +302,17 @@ class OssObjectStore:
                 raise translate(exc, "GetObject") from exc
 
         return call_with_retry(once, judge, self._retry, sleep=self._sleep, rng=self._rng)
+
+    def list_videos(
+        self, bucket: str, prefix: str, on_page: Callable[[Page], None] | None = None
+    ) -> Iterator[Listed]:
+        """Every video object under ``prefix`` (:mod:`validator.cloud.listing`), each page retried."""
+        from validator.cloud.listing import list_videos
+
+        retry, sleep, on_retry = self._retry, self._sleep, self._on_retry
+        return list_videos(
+            self._bucket(bucket), prefix, policy=retry, sleep=sleep, on_retry=on_retry, on_page=on_page
+        )
 
     def _bucket(self, name: str) -> oss2.Bucket:
         if name not in self._buckets:

@@ -24,7 +24,10 @@ _FINGERPRINT = "avatarPreflight/v1"
 
 
 def _uri(path: str) -> dict[str, str]:
-    """An artifact location: relative paths against the checkout root, absolute ones as file URIs."""
+    """An artifact location: relative paths against the checkout root, absolute ones as file URIs,
+    a cloud input's URL (``oss://``, ``https://``) as it is."""
+    if "://" in path and path.split("://", 1)[0] in ("oss", "https", "http"):
+        return {"uri": path}
     pure = PurePath(path)
     if pure.is_absolute():
         return {"uri": "file://" + quote(os.fsencode(pure.as_posix()))}

@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 
 from validator.facts import MoovPosition
-from validator.probe.boxes import Box, iter_boxes
+from validator.probe.boxes import HEADER_BYTES, Box, iter_boxes
 from validator.probe.reader import CachingReader
 from validator.probe.sniff import has_ftyp
 
@@ -88,6 +88,10 @@ def walk(reader: CachingReader) -> IsoLayout:
             brands = sniff_ftyp(reader.read_at(box.start, min(box.size or 64, 256)))
         elif box.type == "moov" and moov is None:
             moov = box
+            if box.size is not None and box.size <= reader.limits.max_index_bytes:
+                # A remote file's index and the next box's header in one request, before the walk
+                # asks for that header alone (a local reader ignores this: its reads are cheap).
+                reader.prefetch(box.start, box.size + HEADER_BYTES)
         elif box.type in ("mdat", "moof"):
             media_seen = True
             media_seen_before_moov = media_seen_before_moov or moov is None

@@ -82,7 +82,7 @@ class SandboxApp:
         self.jobs = Jobs(db, clock, config.queue_seconds, config.train_seconds,
                          make_verdict(self.media, probe))
         self.ice = IceApi(self.jobs, self.media)
-        self.oss = OssApi(self.objects, faults, config.max_object_bytes)
+        self.oss = OssApi(self.objects, faults, config.max_object_bytes, db)
         self.log = RequestLog()
 
     def reset(self) -> None:
@@ -151,6 +151,9 @@ class SandboxApp:
             oss_auth.verify(request, bucket, key, self.keys, self.clock.now(),
                             self.config.max_clock_skew_seconds)
             self._fault(Service.OSS)
+            if self.faults.refuses(oss_action(request.method, request.params(), bucket_level=not key)):
+                raise OssError(403, "AccessDenied", "You have no right to access this object because "
+                               "of bucket acl.")
             response = self.oss.handle(request, bucket, key)
         except DropConnection:
             raise
@@ -175,8 +178,9 @@ class SandboxApp:
         if response.status >= 300 and response.body:
             found = re.search(rb"<Code>([^<]*)</Code>", response.body)
             code = found[1].decode("utf-8", "replace") if found else None
-        self.log.record(Logged(Service.OSS, oss_action(request.method, params), response.status,
-                               code, logged))
+        sent = response.content_length if response.status < 300 and request.method != "HEAD" else 0
+        action = oss_action(request.method, params, bucket_level=not key)
+        self.log.record(Logged(Service.OSS, action, response.status, code, logged, bytes_sent=sent))
 
     # -- shared --------------------------------------------------------------------------------
 

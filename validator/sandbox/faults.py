@@ -88,6 +88,9 @@ class FaultConfig:
     then lost: the connection is reset instead of answered, as when a link fails after the service acted."""
     lose_answer_times: int = 1
     """How many answers to lose, for each of those actions, before answering it again."""
+    refuse_actions: tuple[str, ...] = ()
+    """OSS requests (by action, e.g. ``ListObjects``) answered 403 ``AccessDenied``, as for a RAM user
+    whose policy does not grant them: every time, after the request is authenticated."""
     services: frozenset[Service] = field(default_factory=lambda: frozenset(Service))
     """Which APIs throttling, errors and latency apply to (dropped parts are OSS by nature)."""
     seed: int | None = None
@@ -138,8 +141,9 @@ class Faults:
         """
         if "services" in changes:
             changes["services"] = frozenset(Service(s) for s in changes["services"])
-        if "lose_answer_actions" in changes:
-            changes["lose_answer_actions"] = tuple(str(a) for a in changes["lose_answer_actions"])
+        for name in ("lose_answer_actions", "refuse_actions"):
+            if name in changes:
+                changes[name] = tuple(str(a) for a in changes[name])
         config = replace(self.config, **changes)
         self.replace(config)
         return config
@@ -176,6 +180,10 @@ class Faults:
                 return None
             self._drops_left -= 1
             return limit
+
+    def refuses(self, action: str) -> bool:
+        """Whether this OSS request is refused with ``AccessDenied``."""
+        return action in self.config.refuse_actions
 
     def take_lost_answer(self, action: str) -> bool:
         """Whether the answer to this request, already carried out, is to be lost."""

@@ -1,4 +1,4 @@
-"""The OSS object API subset oss2 uses: simple and multipart uploads, ranged reads, deletes.
+"""The OSS object API subset oss2 uses: simple and multipart uploads, ranged reads, deletes, listings.
 
 Requests arrive already authenticated, with the bucket and decoded key the address named. Any valid
 bucket name exists (buckets are created on first use); objects are as stored by
@@ -15,8 +15,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from validator.sandbox.clock import http_date, iso8601
+from validator.sandbox.db import Database
 from validator.sandbox.errors import OssError
 from validator.sandbox.faults import Faults
+from validator.sandbox.listing import list_objects
 from validator.sandbox.objects import MAX_PART_NUMBER, ObjectMeta, ObjectStore, PartMeta
 from validator.sandbox.strict import decimal
 from validator.sandbox.wire import BadRequestBody, DropConnection, Request, Response
@@ -31,8 +33,9 @@ _RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
 class OssApi:
     """Object operations on one sandbox's store."""
 
-    def __init__(self, store: ObjectStore, faults: Faults, max_bytes: int) -> None:
+    def __init__(self, store: ObjectStore, faults: Faults, max_bytes: int, db: Database) -> None:
         self._store = store
+        self._db = db
         self._faults = faults
         self._max_bytes = max_bytes
 
@@ -44,6 +47,8 @@ class OssApi:
         if not _BUCKET.fullmatch(bucket):
             raise OssError(400, "InvalidBucketName", "The specified bucket is not valid.",
                            details={"BucketName": bucket})
+        if not key and request.method == "GET":
+            return list_objects(self._db, bucket, request.params())
         if not key:
             raise OssError(501, "NotImplemented", "Bucket-level operations are not supported by "
                            "the sandbox.")

@@ -35,6 +35,9 @@ class Logged:
     """ICE: the action's parameters. OSS: ``Bucket``, ``Key`` and, for a part, ``PartNumber``."""
     result: str | None = None
     """The ID a successful ICE call returned (``MediaId`` of RegisterMediaInfo, ``JobId``)."""
+    bytes_sent: int = 0
+    """OSS: body bytes of a successful answer (a GetObject's range), so a test can count what a
+    client fetched from the service's side."""
 
     @property
     def ok(self) -> bool:
@@ -97,8 +100,10 @@ class RequestLog:
             self._listeners.clear()
 
 
-def oss_action(method: str, params: Mapping[str, str]) -> str:
-    """The OSS operation a request names, from its method and query."""
+def oss_action(method: str, params: Mapping[str, str], *, bucket_level: bool = False) -> str:
+    """The OSS operation a request names, from its method, its query and whether it names a key."""
+    if bucket_level and method == "GET":
+        return "ListObjects"
     if "uploads" in params and method == "POST":
         return "InitiateMultipartUpload"
     if "uploadId" in params:
