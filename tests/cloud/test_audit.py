@@ -285,6 +285,8 @@ def test_every_format_names_each_job(scenario: Scenario, tmp_path: Path) -> None
         # GitHub annotations and SARIF results exist for findings only, as for check's files
         for job_id in scenario.ids.values() if fmt in (Format.TEXT, Format.JSON, Format.JUNIT) else flagged:
             assert f"job:{job_id}" in text or f"job%3A{job_id}" in text, (fmt, job_id)
+    text = outputs[Format.TEXT]
+    assert f"{len(scenario.ids)} jobs checked against" in text
     document = json.loads(outputs[Format.JSON])
     assert {f["path"] for f in document["files"] if not f["passed"]} == {f"job:{i}" for i in failing}
     assert {f["job"]["job_id"]: f["job"]["status"] for f in document["files"]} == {

@@ -176,7 +176,8 @@ def _probe(
     known = Services(_Answered(services.ice, {view.media_id: view}), services.store)
     ref = MediaRef(RefKind.MEDIA_ID, view.media_id)
     try:
-        checked = check_remote(ref, known, rules.declared_flag(job), flow)
+        # fixes name the video by its file name, as for a downloaded copy
+        checked = check_remote(ref, known, rules.declared_flag(job), flow, short_name=True)
     except (CloudError, RemoteReadError) as exc:
         return None, None, rules.unreadable_media("video", view.media_id, exc)
     return checked.report, checked.read, None

@@ -222,7 +222,7 @@ def audit_text(
     from validator.formats.text import Detail, render
 
     shown = detail or Detail.NORMAL
-    text = render(audit.batch(strict), detail=shown, colour=colour)
+    text = render(audit.batch(strict), detail=shown, colour=colour, noun="job")
     if shown is Detail.QUIET:
         return text
     counts = ", ".join(f"{status} {n}" for status, n in _by_status(audit).items())

@@ -195,8 +195,11 @@ def content_summary(content: ContentFacts) -> str:
     return "; ".join(parts)
 
 
-def render(report: BatchReport, *, detail: Detail = Detail.NORMAL, colour: bool = False) -> str:
-    """The report for people; ``detail`` and ``colour`` default to the plain, normal report."""
+def render(
+    report: BatchReport, *, detail: Detail = Detail.NORMAL, colour: bool = False, noun: str = "file"
+) -> str:
+    """The report for people; ``detail`` and ``colour`` default to the plain, normal report; ``noun``
+    names what the summary line counts (``jobs --audit`` counts jobs)."""
     files = report.files
     if detail is Detail.QUIET:
         files = tuple(f for f in files if f.failed(report.strict))
@@ -206,7 +209,7 @@ def render(report: BatchReport, *, detail: Detail = Detail.NORMAL, colour: bool 
     total = len(report.files)
     failed = sum(1 for f in report.files if f.failed(report.strict))
     summary = (
-        f"{total} file{'s' if total != 1 else ''} checked against {report.profile}: "
+        f"{total} {noun}{'s' if total != 1 else ''} checked against {report.profile}: "
         f"{report.count(Verdict.PASS)} passed, {report.count(Verdict.WARN)} with warnings, "
         f"{failed} failed"
     )

@@ -308,7 +308,7 @@ class Sandbox:
         the environment would take the place of the key pair, so the lines unset them."""
         lines = [
             f"# avatar-preflight sandbox: ICE and OSS on {self.endpoint}, data in {self.data_dir}",
-            "# these lines point update, status and jobs at it:",
+            "# these lines point check, update, status and jobs at it:",
             *(f"export {name}={shlex.quote(value)}" for name, value in self.environment().items()),
             f"unset {envvars.PROFILE} {envvars.SECURITY_TOKEN}",
         ]
