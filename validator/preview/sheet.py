@@ -9,7 +9,6 @@ scalable font. :func:`sample` is shared with the HTML report, which shows the sa
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 from validator.errors import ProbeError
 from validator.facts import MediaFacts
-from validator.preview import caption
+from validator.preview import caption, png
 
 if TYPE_CHECKING:
     from av.video.frame import VideoFrame
@@ -29,8 +28,6 @@ CHECKER = 8
 """Side of one checkerboard square, in sheet pixels."""
 _BACKGROUND, _INK = (0x1E, 0x1E, 0x1E), (0xEE, 0xEE, 0xEE)
 NO_ALPHA = "no alpha"
-_PNG_LEVEL = 3
-"""zlib level of the sheet's PNG: level 6 took twice as long for a file a few per cent smaller."""
 _ROTATE = {90: ("transpose", "clock"), 180: ("rotate", "PI"), 270: ("transpose", "cclock")}
 
 
@@ -133,7 +130,10 @@ def contact_sheet(
 ) -> ContactSheet:
     """Sample ``layout.frames`` frames of ``path`` and lay them out. Raises :class:`ProbeError`."""
     layout = layout or Layout()
-    return assemble(layout, sample(path, layout=layout, opaque_alpha=opaque_alpha))
+    fonts = caption.preload(layout.font_size)  # while the frames decode
+    frames = sample(path, layout=layout, opaque_alpha=opaque_alpha)
+    fonts.wait()
+    return assemble(layout, frames)
 
 
 def sample(path: str | os.PathLike[str], *, layout: Layout, opaque_alpha: int = 250) -> Frames:
@@ -213,22 +213,12 @@ def _composite(frame: VideoFrame, rotation: int, width: int, height: int, checke
     out.link_to(sink)
     graph.configure()
     background = av.VideoFrame(width, height, "rgb24")
-    _fill(background, checker, width)
+    png.fill(background, checker)
     background.pts = frame.pts = 0
     background.time_base = frame.time_base = Fraction(1, 1000)
     source.push(frame)
     board.push(background)
     return rgb_rows(cast("VideoFrame", sink.pull()))  # a video graph yields video frames
-
-
-def _fill(frame: VideoFrame, rgb: bytes, width: int) -> None:
-    plane = frame.planes[0]
-    row = width * 3
-    if plane.line_size == row:
-        plane.update(rgb)
-        return
-    pad = b"\0" * (plane.line_size - row)
-    plane.update(b"".join(rgb[y * row : (y + 1) * row] + pad for y in range(frame.height)))
 
 
 def assemble(layout: Layout, frames: Frames) -> ContactSheet:
@@ -249,9 +239,8 @@ def assemble(layout: Layout, frames: Frames) -> ContactSheet:
         sheet.paste(Image.frombytes("RGB", (tw, th), rgb), (left, top))
         for line_no, line in enumerate(caption.lines(tile.parts, size, cw)):
             draw.text((left, top + th + size // 4 + line_no * step), line, fill=_INK, font=face)
-    out = io.BytesIO()
-    sheet.save(out, "PNG", compress_level=_PNG_LEVEL)
-    return ContactSheet(out.getvalue(), width, height, frames.tiles)
+    encoded = png.encode(sheet.tobytes(), width, height)  # not Image.save: see png
+    return ContactSheet(encoded, width, height, frames.tiles)
 
 
 def rgb_rows(frame: VideoFrame) -> bytes:
