@@ -193,6 +193,8 @@ def _composite(frame: VideoFrame, rotation: int, width: int, height: int, checke
     from av.filter import Graph
 
     graph = Graph()
+    if hasattr(graph, "threads"):  # where PyAV has it: a pool of threads per tile cost more than it won
+        graph.threads = 1
     source = graph.add_buffer(
         width=frame.width, height=frame.height, format=frame.format, time_base=Fraction(1, 1000)
     )
