@@ -4,7 +4,8 @@
    from it the cut candidates: keyframes off the cadence, packets far larger than their neighbours.
 2. Plan ~``content_samples`` frames over the whole take (:mod:`.plan`), plus the frame before and
    the frame at each of the few strongest candidates.
-3. Decode those frames in one pass (:mod:`.decode`) and measure them (:mod:`.measure`).
+3. Decode those frames in one pass (:mod:`.decode`) and measure them (:mod:`.measure`) in a
+   second thread while the next ones decode.
 4. Where neighbouring samples differ over much of the picture and no cut was confirmed between
    them, confirm the candidates between them (or the keyframes, or the largest packet, when the
    packets suggested none: a cut on a regular keyframe looks like any keyframe) in a second, small
