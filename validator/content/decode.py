@@ -63,7 +63,8 @@ def decoded(
         if frames is None or targets[i].seek:
             key_pts, origin = keyframe_of[targets[i].position]
             frames = _frames_from(container, stream, key_pts, decoder, tally, drain)
-        drain.after = _last_of_run(targets, i)
+            drain.drained = False
+        drain.after = drain.pts_for(targets, i)
         started = tally.packets
         for frame in frames:
             pts = frame.pts
@@ -76,7 +77,7 @@ def decoded(
                 i += 1
                 reached = True
                 started = tally.packets
-                drain.after = _last_of_run(targets, i)
+                drain.after = drain.pts_for(targets, i)
             if i >= len(targets) or (reached and targets[i].seek):
                 break
             if tally.packets - started > SLACK + max(0, targets[i].position - origin):
@@ -86,7 +87,9 @@ def decoded(
                 break
         else:
             frames = None
-            if i < len(targets):  # the stream ended before this target
+            if i < len(targets) and drain.drained and drain.off != i:
+                drain.off = i  # drained before its frame came out: sought again, decoded on past it
+            elif i < len(targets):  # the stream ended before this target
                 tally.failed += 1
                 i += 1
 
@@ -95,13 +98,16 @@ def decoded(
 class _Drain:
     after: int | None = None
     """The pts of the packet after which the decoder is drained (the last target before a seek)."""
+    drained: bool = False
+    """The current run of packets ended in a drain."""
+    off: int | None = None
+    """A target decoded without draining: its frame did not come out of the drain (a decoder that
+    stamps frames otherwise than their packets)."""
 
-
-def _last_of_run(targets: list[Target], i: int) -> int | None:
-    """Target ``i``'s pts when no target after it is decoded on from it (the next one seeks)."""
-    if i < len(targets) and (i + 1 == len(targets) or targets[i + 1].seek):
-        return targets[i].pts
-    return None
+    def pts_for(self, targets: list[Target], i: int) -> int | None:
+        """Target ``i``'s pts when no target after it is decoded on from it (the next one seeks)."""
+        last = i < len(targets) and (i + 1 == len(targets) or targets[i + 1].seek)
+        return targets[i].pts if last and i != self.off else None
 
 
 def _frames_from(
@@ -137,6 +143,7 @@ def _decode(
         try:
             frames = context.decode(packet if packet.size else None)
             if last:
+                drain.drained = True
                 frames = [*frames, *context.decode(None)]
         except av.FFmpegError:
             if last:
