@@ -93,6 +93,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="length of the content corpus's long take (default 900; 60 with --quick)",
     )
     parser.add_argument(
+        "--repeat", type=int, default=None,
+        help="alternating pairs per content row (default 3; 1 with --quick)",
+    )
+    parser.add_argument(
         "--content-height", type=int, default=1080,
         help="picture height of the content corpus (default 1080; less only for a smoke run)",
     )
@@ -107,7 +111,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _sections(
     corpus: dict[str, list[Item]], runs: int, quick: bool, have_ffprobe: bool, have_ffmpeg: bool,
-    content_corpus: tuple[Path, float, int],
+    content_corpus: tuple[Path, float, int, int],
 ) -> dict[str, Callable[[], list[Row]]]:
     singles = corpus["single"]
     big = next(i for i in singles if i.kind == "mp4-faststart")
@@ -126,13 +130,13 @@ def _sections(
         "cloud": partial(cloudcheck.rows, corpus, quick, 3),
         "audit": partial(audit.rows, content_corpus[0], 1 if quick else 3, quick),
         # the route a user scripts decodes every frame: minutes a pair on 15 minutes of footage
-        "content": partial(content.rows, *content_corpus, 1 if quick else 3),
+        "content": partial(content.rows, *content_corpus),
     }
 
 
 def measure(
     only: set[str], corpus: dict[str, list[Item]], runs: int, quick: bool,
-    content_corpus: tuple[Path, float, int] = (Path(tempfile.gettempdir()), 60.0, 1080),
+    content_corpus: tuple[Path, float, int, int] = (Path(tempfile.gettempdir()), 60.0, 1080, 1),
 ) -> tuple[list[Row], list[str]]:
     """The rows of the chosen sections, and a line for each row skipped for want of a tool."""
     have_ffprobe, have_ffmpeg = shutil.which("ffprobe") is not None, shutil.which("ffmpeg") is not None
@@ -172,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     os.sync()  # a corpus just written is flushed now, not by the kernel while the figures are taken
     load_before = _load()
     seconds = args.content_seconds or (60.0 if args.quick else 900.0)
-    content_corpus = (args.corpus, seconds, args.content_height)
+    repeat = args.repeat or (1 if args.quick else 3)
+    content_corpus = (args.corpus, seconds, args.content_height, repeat)
     rows, skipped = measure(set(args.only.split(",")), corpus, runs, args.quick, content_corpus)
     total = time.perf_counter() - started
     machine = (

@@ -16,11 +16,18 @@ INSTALL = "pip install 'avatar-preflight[content]'"
 def require() -> None:
     """Raise :class:`~validator.errors.ToolMissingError` (exit 3) naming :data:`INSTALL` when the
     content extra is not installed."""
+    import importlib.util
+
     missing = []
     for module in ("numpy", "cv2", "webrtcvad"):
         try:
-            __import__(module)
-        except ImportError:
+            # Found, not imported: the audio thread imports webrtcvad in parallel with the picture
+            # (its import reads its own version from the package metadata: 35 ms), numpy and cv2
+            # load when the first frame is measured.
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
             missing.append(
                 {"cv2": "opencv-python-headless", "webrtcvad": "webrtcvad-wheels"}.get(module, module)
             )

@@ -1,8 +1,9 @@
 """``--content`` for one file: the picture and the sound analysed side by side, then judged.
 
-The audio track is decoded in a second thread while the picture is sampled in this one: FFmpeg
-releases the GIL while it demuxes and decodes, so on two cores the sound costs almost no wall time.
-Each side opens the file itself (PyAV containers are not shared between threads).
+The audio track is decoded in a second thread while the picture is sampled in this one (and its
+samples measured in a third, :mod:`.video`): FFmpeg and OpenCV release the GIL while they work, so
+on two cores the sound costs little wall time. Each side opens the file itself (PyAV containers are
+not shared between threads).
 """
 
 from __future__ import annotations
