@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from avatar_preflight_cli.args import CheckArgs
+from avatar_preflight_cli.cloud_env import environment
 from validator.cloud.inputs import InputKind
 from validator.formats.text import Detail
 
@@ -37,7 +36,8 @@ def check_cloud(inputs: list[CloudInput], args: CheckArgs, rules: Profile) -> li
     from validator.cloud.remote_checks import check_all, expand
 
     progress = _Progress(args.detail)
-    with _environment(args) as (settings, credentials):
+    quiet = args.detail is Detail.QUIET
+    with environment(args.connection(), args.sandbox, quiet=quiet) as (settings, credentials):
         services = None
         if any(item.needs_credentials for item in inputs):
             with_ice = any(item.kind is InputKind.MEDIA_ID for item in inputs)
@@ -99,34 +99,6 @@ class _NoIce:
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"ICE {name} called, but no media ID was given")
-
-
-@contextmanager
-def _environment(args: CheckArgs) -> Iterator[tuple[Any, Any]]:
-    """Settings and credentials, as ``update`` finds them, or an embedded sandbox's."""
-    _quiet_credential_logs()
-    if args.sandbox:
-        from validator.cloud.embedded import embedded_sandbox
-
-        if args.detail is not Detail.QUIET:
-            sys.stderr.write("starting an embedded sandbox on 127.0.0.1 (no cloud account is used)\n")
-        with embedded_sandbox() as embedded:
-            yield embedded.settings, embedded.credentials
-        return
-    from validator.cloud.credentials import ChainCredentials
-    from validator.cloud.settings import resolve
-
-    settings = resolve(args.connection())
-    yield settings, ChainCredentials(settings.profile.value)
-
-
-def _quiet_credential_logs() -> None:
-    """``alibabacloud_credentials`` logs each failed link of its chain with a traceback; the failure
-    reaches us as an exception anyway (see ``commands/cloud.py``)."""
-    import logging
-
-    for name in ("credentials", "alibabacloud_credentials"):
-        logging.getLogger(name).disabled = True
 
 
 class _Progress:

@@ -6,14 +6,13 @@ configuration, 4 for the cloud's refusals, with a line saying what to do).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from avatar_preflight_cli.args import Transparent
+from avatar_preflight_cli.cloud_env import environment
 from avatar_preflight_cli.events import EventPrinter, confirmation, terminate_as_interrupt
 from avatar_preflight_cli.shared import ICE_ONLY, CloudFormat, Connection, FormatOpt, session, shared
 from validator.errors import UsageError
@@ -120,7 +119,8 @@ def _run(
 
     sink = EventPrinter(detail)
     try:
-        with terminate_as_interrupt(), _environment(connection, use_sandbox) as (settings, credentials):
+        cloud = environment(connection.options(), use_sandbox)
+        with terminate_as_interrupt(), cloud as (settings, credentials):
             transfer = from_environment()
             options = FlowOptions(
                 region=settings.region.value or "",
@@ -162,7 +162,7 @@ def status(
     from validator.cloud.report import as_json, job_document, job_text
 
     json_ = _report_as(ctx, output_format, job_id)
-    with _environment(connection, False) as (settings, credentials):
+    with environment(connection.options(), False) as (settings, credentials):
         job = _services(settings, credentials).ice.get_job(job_id)
     typer.echo(as_json(job_document(job)) if json_ else job_text(job), nl=False)
 
@@ -232,7 +232,7 @@ def jobs(
         raise UsageError("--jobs and --strict go with --audit")
     from validator.cloud.report import as_json, jobs_document, jobs_text
 
-    with _environment(connection, False) as (settings, credentials):
+    with environment(connection.options(), False) as (settings, credentials):
         found = _services(settings, credentials).ice.list_jobs(
             statuses[0] if statuses else None, page or 1, page_size or 20
         )
@@ -260,7 +260,7 @@ def _audit(
     else:
         chosen = Format(output_format.value)
     args = AuditArgs(statuses, page_size, workers or default_workers(), chosen, strict, detail)
-    with terminate_as_interrupt(), _environment(connection, False) as (settings, credentials):
+    with terminate_as_interrupt(), environment(connection.options(), False) as (settings, credentials):
         # -v shows each retry of a throttled or failed request, as update does; otherwise the
         # audit's own progress line is all that is drawn
         sink = EventPrinter(detail) if detail is Detail.VERBOSE else None
@@ -288,33 +288,3 @@ def _services(settings: Any, credentials: Any, sink: Any = None) -> Any:
     return connect(
         settings, credentials, sink=sink or ignore, tuning=transfer.tuning, timeouts=transfer.timeouts
     )
-
-
-@contextmanager
-def _environment(connection: Connection, use_sandbox: bool) -> Iterator[tuple[Any, Any]]:
-    """Settings and credentials: resolved from options, environment and project file, or an embedded
-    sandbox started for the duration of the command."""
-    _quiet_credential_logs()
-    if use_sandbox:
-        from validator.cloud.embedded import embedded_sandbox
-
-        typer.echo("starting an embedded sandbox on 127.0.0.1 (no cloud account is used)", err=True)
-        with embedded_sandbox() as embedded:
-            yield embedded.settings, embedded.credentials
-        return
-    from validator.cloud.credentials import ChainCredentials
-    from validator.cloud.settings import resolve
-
-    settings = resolve(connection.options())
-    yield settings, ChainCredentials(settings.profile.value)
-
-
-def _quiet_credential_logs() -> None:
-    """``alibabacloud_credentials`` logs every failed refresh of a link of its chain (a credentials URI,
-    an ECS role, OIDC) with its traceback, to stderr through a handler of its own on the logger
-    ``credentials``. The failure reaches us as an exception anyway, which ``cli.py`` turns into one
-    line saying what to set; ``disabled`` holds whenever the package is imported, before or after."""
-    import logging
-
-    for name in ("credentials", "alibabacloud_credentials"):
-        logging.getLogger(name).disabled = True

@@ -18,10 +18,13 @@ from urllib.parse import unquote, urlsplit
 
 from validator.errors import UsageError
 
-_MEDIA_ID = re.compile(r"[A-Za-z0-9]{32}")
-_OSS_HOST = re.compile(
-    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com"
+MEDIA_ID = re.compile(r"[A-Za-z0-9]{32}")
+"""A media asset ID, matched whole (``fullmatch``: ``$`` would also accept an ID and a newline)."""
+OSS_HOST = re.compile(
+    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-(?P<region>[a-z0-9-]+?)(?P<internal>-internal)?"
+    r"\.aliyuncs\.com"
 )
+"""An OSS virtual-hosted bucket host, public or internal (``update``'s parameters use it too)."""
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 
 
@@ -82,11 +85,11 @@ def cloud_input(arg: str) -> CloudInput | None:
         parts = urlsplit(arg)
         if "@" in parts.netloc:
             raise UsageError("refusing a URL that carries a user name or password")
-        match = _OSS_HOST.fullmatch((parts.hostname or "").lower())
+        match = OSS_HOST.fullmatch((parts.hostname or "").lower())
         if match is not None and parts.port in (None, 443) and not parts.query:
             return _object_or_prefix(arg, match["bucket"], unquote(parts.path[1:]), match["region"])
         return CloudInput(InputKind.URL, arg)
-    if _MEDIA_ID.fullmatch(arg):
+    if MEDIA_ID.fullmatch(arg):
         return CloudInput(InputKind.MEDIA_ID, arg)
     return None
 

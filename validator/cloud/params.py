@@ -10,12 +10,12 @@ tool needs to act (a Video or Portrait given as a local file, an OSS URL or a me
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from validator.cloud.inputs import MEDIA_ID, OSS_HOST
 from validator.findings import Finding, Severity
 
 MAX_NAME = 7
@@ -26,12 +26,6 @@ NEW_JOB = "new"
 """``--job-id new`` creates a job (CreateAvatarTrainingJob) instead of updating one."""
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
-_OSS_HOST = re.compile(
-    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-(?P<region>[a-z0-9-]+?)(?P<internal>-internal)?"
-    r"\.aliyuncs\.com"
-)
-# Matched whole (fullmatch): "$" would also accept an ID followed by a newline, sent on to ICE.
-_MEDIA_ID = re.compile(r"[A-Za-z0-9]{32}")
 
 
 class RefKind(str, Enum):
@@ -104,7 +98,7 @@ def oss_location(url: str) -> tuple[str, str, str | None] | None:
         key = parts.path.lstrip("/")
         return (parts.netloc, key, None) if parts.netloc and key else None
     if parts.scheme in ("http", "https"):
-        match = _OSS_HOST.fullmatch((parts.hostname or "").lower())
+        match = OSS_HOST.fullmatch((parts.hostname or "").lower())
         key = unquote(parts.path.lstrip("/"))
         if match and key:
             return match["bucket"], key, match["region"]
@@ -159,7 +153,7 @@ def classify(value: str, what: str, region: str) -> MediaRef | Finding:
         if os.path.isdir(value):
             return _problem(rule, f"{what} is a folder, not a file", "a file", value, "Pass one file.")
         return MediaRef(RefKind.FILE, value)
-    if _MEDIA_ID.fullmatch(value):
+    if MEDIA_ID.fullmatch(value):
         return MediaRef(RefKind.MEDIA_ID, value)
     return _problem(
         "param-media-id",
