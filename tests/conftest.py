@@ -10,6 +10,7 @@ it, at the very top of the first conftest pytest loads. Proxies are dropped so t
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 
 os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
@@ -28,6 +29,12 @@ for _name in (
     os.environ.pop(_name, None)
 for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_name, None)
+
+# A suite started in the background of a non-interactive shell (`nohup ... &`) inherits SIGINT
+# ignored, and an ignored signal stays ignored across exec: the commands the tests interrupt with
+# Ctrl-C would never see it. A handler of our own is reset to the default in every child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from collections.abc import Callable, Iterator  # noqa: E402
