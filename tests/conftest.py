@@ -39,7 +39,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -94,6 +94,22 @@ def sandbox(running_sandbox: Sandbox) -> Iterator[Sandbox]:
     from tests.helpers import fresh
 
     yield from fresh(running_sandbox)
+
+
+@pytest.fixture
+def ice(sandbox: Sandbox) -> Any:
+    """The official ICE client on :func:`sandbox`."""
+    from tests.helpers import ice_client
+
+    return ice_client(sandbox)
+
+
+@pytest.fixture
+def bucket(sandbox: Sandbox) -> Any:
+    """An oss2 bucket on :func:`sandbox`."""
+    from tests.helpers import oss_bucket
+
+    return oss_bucket(sandbox)
 
 
 @pytest.fixture

@@ -23,16 +23,6 @@ ACCENTED = "CAIS\u00e9t\u00e9"
 """A token with characters outside ASCII (Latin-1, so an HTTP client can send them as they are)."""
 
 
-@pytest.fixture
-def ice(sandbox: Sandbox) -> Any:
-    return ice_client(sandbox)
-
-
-@pytest.fixture
-def bucket(sandbox: Sandbox) -> Any:
-    return oss_bucket(sandbox)
-
-
 def _raw(sb: Sandbox, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Any:
     conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
     try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -173,42 +173,12 @@ def _probe(
     job: JobView, view: MediaView, services: Services, flow: FlowOptions
 ) -> tuple[FileReport | None, RemoteRead | None, Finding | None]:
     """The check of the job's video where it is, with the job's flag declared."""
-    known = Services(_Answered(services.ice, {view.media_id: view}), services.store)
     ref = MediaRef(RefKind.MEDIA_ID, view.media_id)
     try:
-        # fixes name the video by its file name, as for a downloaded copy
-        checked = check_remote(ref, known, rules.declared_flag(job), flow, short_name=True)
+        # the GetMediaInfo answer just read is passed on, not asked again; fixes name the video by
+        # its file name, as for a downloaded copy
+        checked = check_remote(ref, services, rules.declared_flag(job), flow, short_name=True, view=view)
     except (CloudError, RemoteReadError) as exc:
         return None, None, rules.unreadable_media("video", view.media_id, exc)
     return checked.report, checked.read, None
 
-
-class _Answered:
-    """The ICE service with GetMediaInfo answers already in hand: :func:`check_remote` asks for the
-    media's file URL, which the audit has just read, and one request per job is saved."""
-
-    def __init__(self, ice: IceService, media: Mapping[str, MediaView]) -> None:
-        self._ice = ice
-        self._media = media
-
-    def get_media(self, media_id: str) -> MediaView:
-        known = self._media.get(media_id)
-        return known if known is not None else self._ice.get_media(media_id)
-
-    def create_job(self, name: str, description: str | None) -> str:
-        return self._ice.create_job(name, description)
-
-    def get_job(self, job_id: str) -> JobView:
-        return self._ice.get_job(job_id)
-
-    def list_jobs(self, status: str | None, page_no: int, page_size: int) -> JobPage:
-        return self._ice.list_jobs(status, page_no, page_size)
-
-    def update_job(self, job_id: str, fields: Mapping[str, object]) -> None:
-        self._ice.update_job(job_id, fields)
-
-    def submit_job(self, job_id: str) -> None:
-        self._ice.submit_job(job_id)
-
-    def register_media(self, input_url: str, media_type: str, title: str, client_token: str) -> str:
-        return self._ice.register_media(input_url, media_type, title, client_token)

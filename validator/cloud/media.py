@@ -62,6 +62,7 @@ def check_remote(
     *,
     short_name: bool = False,
     size: int | None = None,
+    view: MediaView | None = None,
 ) -> RemoteCheck:
     """Step 3 for media already in the cloud: GetMediaInfo for a media ID's file URL, then a
     headers-only probe over Range requests.
@@ -70,13 +71,15 @@ def check_remote(
     The findings and fixes call the file by where its bytes are (``oss://BUCKET/KEY``), so the
     extension rule sees the object's real name; with ``short_name``, by that name's last part, as a
     downloaded copy would be called (``check``: its ffmpeg fixes are then commands one can run).
-    ``size`` is an OSS object's size when a listing gave it (no HeadObject is then needed).
+    ``size`` is an OSS object's size when a listing gave it (no HeadObject is then needed); ``view``
+    is a media ID's ``Normal`` GetMediaInfo answer when the caller has just read it (not asked again).
     """
     media_id = input_url = None
     if ref.kind is RefKind.MEDIA_ID:
         assert services is not None, "a media ID is read through ICE"
         media_id = ref.value
-        view = wait_until_prepared(services, ref.value, options)
+        if view is None or view.status != "Normal":
+            view = wait_until_prepared(services, ref.value, options)
         if not view.file_url:
             raise CloudError("NoFileUrl", f"media {ref.value} has no file URL to read", action="GetMediaInfo")
         url = view.file_url
